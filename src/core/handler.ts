@@ -1,0 +1,34 @@
+import type { Clock } from '../runtime/clock.js';
+import type { Logger } from '../runtime/logger.js';
+import type { Task } from './task.js';
+
+/** What a handler receives for one run of one claimed task. */
+export interface TaskContext {
+  readonly task: Task;
+  /**
+   * Aborts when the node stops this run: a balancer release, a stop command, shutdown, or a lost
+   * claim. The handler should return promptly after it fires.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * The claim's fencing token: the store revision that created the owner key. It grows with every
+   * claim of any task, so side effects elsewhere can reject writes from an older claim.
+   */
+  readonly fencingToken: number;
+  readonly clock: Clock;
+  /** A logger bound to the node and the task. */
+  readonly logger: Logger;
+}
+
+/**
+ * How a run ended: `done` removes the task from the cluster; `release` gives up the claim so the
+ * task can run again, here or on another node.
+ */
+export type HandlerResult = 'done' | 'release';
+
+/**
+ * Runs one claimed task until it is finished or stopped. A thrown error or rejected promise is
+ * logged with its stack and treated as `done`, so a task that always crashes is not retried
+ * forever.
+ */
+export type Handler = (context: TaskContext) => Promise<HandlerResult>;
