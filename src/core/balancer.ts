@@ -10,14 +10,19 @@ export interface RunningTask {
   readonly startedAt: number;
 }
 
-/** Per-node task counts of the live cluster. */
+/** A snapshot of the cluster as this node last saw it. */
+export interface ClusterSnapshot {
+  /** Number of tasks that exist, owned or not. */
+  totalTasks: number;
+  /** Tasks owned per node, for every node that owns at least one. */
+  counts: Map<string, number>;
+  /** Live nodes that are not shutting down, sorted by name. */
+  activeNodes: string[];
+}
+
+/** The cluster as seen through this node's watches: cheap to read, and possibly a little stale. */
 export interface ClusterState {
-  /**
-   * Maps every live node that is not shutting down to the number of tasks it owns. Tasks owned by
-   * a node that is shutting down are counted under that node's name but the node is left out of
-   * `activeNodes`.
-   */
-  nodeTaskCounts(): Promise<{ counts: Map<string, number>; activeNodes: string[] }>;
+  clusterSnapshot(): ClusterSnapshot;
 }
 
 /** What a balancer can see of its node and cluster. */
@@ -38,8 +43,8 @@ export type ClaimDecision = { claim: true } | { claim: false; retryAt: number };
 export interface Balancer {
   init(context: BalancerContext): void;
 
-  /** Decides whether to claim `task` now. A rejection is asked again only after `retryAt`. */
-  canClaim(task: Task): ClaimDecision;
+  /** Decides whether to claim a task now. A rejection is asked again only after `retryAt`. */
+  canClaim(taskId: string): ClaimDecision;
 
   /** Returns the ids of running tasks to release; called once every balance period. */
   balance(): Promise<string[]>;

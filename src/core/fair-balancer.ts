@@ -1,0 +1,106 @@
+import type { Balancer, BalancerContext, ClaimDecision, ClusterSnapshot } from './balancer.js';
+import { requireContext } from './sleep-balancer.js';
+
+export interface FairBalancerOptions {
+  /**
+   * A node releases tasks while it runs more than this percentage of the cluster average.
+   * Default 120.
+   */
+  releaseThresholdPercent?: number;
+  /** After a balance releases n tasks, claims wait n times this many milliseconds. Default 1,000. */
+  claimDelayPerReleaseMs?: number;
+  /**
+   * A node already at or above its fair share lets other nodes take a new task first by waiting
+   * this many milliseconds once before claiming it. Default 1,000.
+   */
+  yieldDelayMs?: number;
+}
+
+/**
+ * Spreads tasks evenly. A node at or above its fair share (tasks / active nodes, rounded up) waits
+ * once before claiming, so less loaded nodes claim first but no task is left unclaimed. Every
+ * balance period a node above the release threshold releases the excess at random and stops
+ * claiming for a while, so it does not take the released tasks straight back.
+ */
+export class FairBalancer implements Balancer {
+  private context: BalancerContext | undefined;
+  private readonly thresholdPercent: number;
+  private readonly claimDelayPerReleaseMs: number;
+  private readonly yieldDelayMs: number;
+  private claimsResumeAt = 0;
+  /** Tasks this node deferred once, with the time they may be claimed. */
+  private readonly deferred = new Map<string, number>();
+
+  constructor(options: FairBalancerOptions = {}) {
+    this.thresholdPercent = options.releaseThresholdPercent ?? 120;
+    this.claimDelayPerReleaseMs = options.claimDelayPerReleaseMs ?? 1_000;
+    this.yieldDelayMs = options.yieldDelayMs ?? 1_000;
+  }
+
+  init(context: BalancerContext): void {
+    this.context = context;
+  }
+
+  canClaim(taskId: string): ClaimDecision {
+    const context = requireContext(this.context);
+    const now = context.clock.now();
+    if (now < this.claimsResumeAt) return { claim: false, retryAt: this.claimsResumeAt };
+
+    const deferredUntil = this.deferred.get(taskId);
+    if (deferredUntil !== undefined && now >= deferredUntil) {
+      this.deferred.delete(taskId);
+      return { claim: true };
+    }
+    if (deferredUntil !== undefined) return { claim: false, retryAt: deferredUntil };
+
+    const running = context.runningTasks().length;
+    if (running >= fairShare(context.cluster.clusterSnapshot())) {
+      const retryAt = now + this.yieldDelayMs;
+      this.deferred.set(taskId, retryAt);
+      return { claim: false, retryAt };
+    }
+    return { claim: true };
+  }
+
+  balance(): Promise<string[]> {
+    const context = requireContext(this.context);
+    this.forgetStaleDeferrals(context.clock.now());
+    const running = context.runningTasks();
+    const limit = releaseLimit(context.cluster.clusterSnapshot(), this.thresholdPercent);
+    const excess = running.length - limit;
+    if (excess < 1) return Promise.resolve([]);
+
+    const candidates = running.map((entry) => entry.task.id);
+    const released: string[] = [];
+    for (let i = 0; i < excess; i++) {
+      const index = context.random.int(candidates.length);
+      released.push(...candidates.splice(index, 1));
+    }
+    this.claimsResumeAt = context.clock.now() + released.length * this.claimDelayPerReleaseMs;
+    context.logger.info({ released: released.length, limit }, 'fair balance releases tasks');
+    return Promise.resolve(released);
+  }
+
+  private forgetStaleDeferrals(now: number): void {
+    for (const [taskId, until] of this.deferred) {
+      if (now - until > this.yieldDelayMs) this.deferred.delete(taskId);
+    }
+  }
+}
+
+/** Tasks per active node, rounded up; at least 1 so a lone task always has a home. */
+export function fairShare(snapshot: ClusterSnapshot): number {
+  const nodes = Math.max(1, snapshot.activeNodes.length);
+  return Math.max(1, Math.ceil(snapshot.totalTasks / nodes));
+}
+
+/**
+ * The most tasks a node may keep at a balance: the cluster average times the threshold
+ * percentage, rounded up, computed in integers so 30 tasks on 3 nodes at 120% gives exactly 12.
+ */
+export function releaseLimit(snapshot: ClusterSnapshot, thresholdPercent: number): number {
+  const nodes = Math.max(1, snapshot.activeNodes.length);
+  const scaled = snapshot.totalTasks * thresholdPercent;
+  const divisor = nodes * 100;
+  return Math.max(1, Math.floor((scaled + divisor - 1) / divisor));
+}
