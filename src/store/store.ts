@@ -31,7 +31,8 @@ export interface RangeResult {
 
 /**
  * A condition of a transaction. For a key that does not exist, version, createRevision and
- * modRevision compare as 0, value as the empty string and lease as null, as in etcd.
+ * modRevision compare as 0 and lease as null, as in etcd. A value compare on a key that does not
+ * exist is always false, with either op, as in etcd (checked on etcd 3.4.23).
  */
 export type Compare =
   | {
