@@ -7,7 +7,7 @@ export interface Task {
   readonly props: unknown;
 }
 
-/** Task ids longer than this many UTF-8 bytes are rejected, to keep keys and logs small. */
+/** Task ids and node names longer than this many UTF-8 bytes are rejected, to keep keys small. */
 export const MAX_TASK_ID_BYTES = 256;
 
 /** Props larger than this many UTF-8 bytes are rejected; etcd's default request limit is 1.5 MiB. */
@@ -18,21 +18,30 @@ export const MAX_PROPS_BYTES = 512 * 1024;
  * with no `/` (ids are path segments of store keys) and no control characters.
  */
 export function validateTaskId(id: string): void {
-  if (id.length === 0) {
-    throw new InvalidArgumentError('invalid task id "": give a non-empty id');
+  validateKeySegment('task id', id);
+}
+
+/** Throws `InvalidArgumentError` unless `name` is a valid node name; the rules are a task id's. */
+export function validateNodeName(name: string): void {
+  validateKeySegment('node name', name);
+}
+
+function validateKeySegment(kind: string, value: string): void {
+  if (value.length === 0) {
+    throw new InvalidArgumentError(`invalid ${kind} "": give a non-empty ${kind}`);
   }
-  const bytes = Buffer.byteLength(id, 'utf8');
+  const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_TASK_ID_BYTES) {
     throw new InvalidArgumentError(
-      `invalid task id "${id.slice(0, 40)}...": ${bytes} bytes, use at most ${MAX_TASK_ID_BYTES}`,
+      `invalid ${kind} "${value.slice(0, 40)}...": ${bytes} bytes, use at most ${MAX_TASK_ID_BYTES}`,
     );
   }
-  if (id.includes('/')) {
-    throw new InvalidArgumentError(`invalid task id ${JSON.stringify(id)}: remove the "/"`);
+  if (value.includes('/')) {
+    throw new InvalidArgumentError(`invalid ${kind} ${JSON.stringify(value)}: remove the "/"`);
   }
-  if (/[\u0000-\u001f\u007f]/.test(id)) {
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
     throw new InvalidArgumentError(
-      `invalid task id ${JSON.stringify(id)}: remove the control characters`,
+      `invalid ${kind} ${JSON.stringify(value)}: remove the control characters`,
     );
   }
 }

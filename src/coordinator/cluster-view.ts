@@ -1,0 +1,141 @@
+import type { ClusterSnapshot } from '../core/balancer.js';
+import type { Logger } from '../runtime/logger.js';
+import type { KeyValue, WatchEvent } from '../store/store.js';
+import type { Keys, NodeRegistration } from './keys.js';
+
+/** What this node knows about one task's keys. */
+export interface TaskEntry {
+  exists: boolean;
+  owner: { node: string; createRevision: number; lease: string | null } | null;
+  /** Revision of the latest owner-key event seen, or of the listing that showed it. */
+  ownerSeenAt: number;
+}
+
+/** Reactions to changes, decided by the coordinator. */
+export interface ClusterViewListener {
+  /** The owner key of a task changed or vanished, or the task vanished. */
+  ownerChanged(taskId: string, entry: TaskEntry | undefined): void;
+  /** A task exists and has no owner. */
+  unowned(taskId: string): void;
+  /** A command key for this node appeared. */
+  nodeCommand(kv: KeyValue): void;
+}
+
+/**
+ * The cluster as seen through this node's two prefix watches: tasks with their owners, and live
+ * node registrations. It feeds the balancer's snapshot and tells the coordinator what changed.
+ */
+export class ClusterView {
+  readonly tasks = new Map<string, TaskEntry>();
+  readonly nodes = new Map<string, NodeRegistration>();
+
+  constructor(
+    private readonly keys: Keys,
+    private readonly node: string,
+    private readonly logger: Logger,
+    private readonly listener: ClusterViewListener,
+  ) {}
+
+  resetTasks(kvs: KeyValue[], revision: number): void {
+    const previous = new Set(this.tasks.keys());
+    this.tasks.clear();
+    for (const kv of kvs) this.applyTaskKey(kv.key, kv, revision);
+    for (const taskId of new Set([...previous, ...this.tasks.keys()])) {
+      this.listener.ownerChanged(taskId, this.tasks.get(taskId));
+    }
+    this.offerUnowned();
+  }
+
+  applyTaskEvents(events: WatchEvent[]): void {
+    const touched = new Set<string>();
+    for (const event of events) {
+      const taskId = this.applyTaskKey(event.kv.key, event.type === 'put' ? event.kv : null, event.kv.modRevision);
+      if (taskId !== undefined) touched.add(taskId);
+    }
+    for (const taskId of touched) {
+      const entry = this.tasks.get(taskId);
+      this.listener.ownerChanged(taskId, entry);
+      if (entry?.exists === true && entry.owner === null) this.listener.unowned(taskId);
+    }
+  }
+
+  resetNodes(kvs: KeyValue[]): void {
+    this.nodes.clear();
+    for (const kv of kvs) this.applyNodeKey(kv.key, kv);
+  }
+
+  applyNodeEvents(events: WatchEvent[]): void {
+    for (const event of events) this.applyNodeKey(event.kv.key, event.type === 'put' ? event.kv : null);
+  }
+
+  /** Reports every existing task without an owner. */
+  offerUnowned(): void {
+    for (const [taskId, entry] of this.tasks) {
+      if (entry.exists && entry.owner === null) this.listener.unowned(taskId);
+    }
+  }
+
+  snapshot(): ClusterSnapshot {
+    let totalTasks = 0;
+    const counts = new Map<string, number>();
+    for (const entry of this.tasks.values()) {
+      if (!entry.exists) continue;
+      totalTasks++;
+      if (entry.owner !== null) counts.set(entry.owner.node, (counts.get(entry.owner.node) ?? 0) + 1);
+    }
+    const activeNodes = [...this.nodes.values()]
+      .filter((registration) => registration.stopping !== true)
+      .map((registration) => registration.node)
+      .sort();
+    return { totalTasks, counts, activeNodes };
+  }
+
+  /** Applies one task key's new value (null for a delete); returns the task id it belongs to. */
+  private applyTaskKey(key: string, kv: KeyValue | null, revision: number): string | undefined {
+    const parsed = this.keys.parseTaskKey(key);
+    if (parsed === undefined) return undefined;
+    const entry = this.tasks.get(parsed.task) ?? { exists: false, owner: null, ownerSeenAt: 0 };
+    if (parsed.child === null) {
+      entry.exists = kv !== null;
+    } else if (parsed.child === 'owner') {
+      entry.owner = kv === null ? null : this.parseOwner(kv);
+      entry.ownerSeenAt = revision;
+    } else {
+      return undefined;
+    }
+    if (entry.exists || entry.owner !== null) this.tasks.set(parsed.task, entry);
+    else this.tasks.delete(parsed.task);
+    return parsed.task;
+  }
+
+  private parseOwner(kv: KeyValue): TaskEntry['owner'] {
+    let node = '';
+    try {
+      const value = JSON.parse(kv.value) as { node?: unknown };
+      if (typeof value.node === 'string') node = value.node;
+    } catch {
+      this.logger.warn({ key: kv.key, value: kv.value.slice(0, 200) }, 'owner key is not valid JSON');
+    }
+    return { node, createRevision: kv.createRevision, lease: kv.lease };
+  }
+
+  private applyNodeKey(key: string, kv: KeyValue | null): void {
+    const parsed = this.keys.parseNodeKey(key);
+    if (parsed === undefined) return;
+    if (parsed.commandId !== null) {
+      if (kv !== null && parsed.node === this.node) this.listener.nodeCommand(kv);
+      return;
+    }
+    if (kv === null) {
+      this.nodes.delete(parsed.node);
+      return;
+    }
+    try {
+      const registration = JSON.parse(kv.value) as NodeRegistration;
+      this.nodes.set(parsed.node, { ...registration, node: parsed.node });
+    } catch {
+      this.logger.warn({ key: kv.key, value: kv.value.slice(0, 200) }, 'node registration is not valid JSON');
+      this.nodes.set(parsed.node, { node: parsed.node, host: '', started: '', version: '' });
+    }
+  }
+}

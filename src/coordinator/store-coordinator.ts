@@ -1,0 +1,328 @@
+import { hostname } from 'node:os';
+
+import type { ClusterSnapshot } from '../core/balancer.js';
+import type { Claim, Coordinator, CoordinatorContext } from '../core/coordinator.js';
+import { parseNodeCommand } from '../core/node-command.js';
+import { validateNodeName } from '../core/task.js';
+import type { Clock } from '../runtime/clock.js';
+import { InvalidArgumentError, InvalidStateError } from '../runtime/errors.js';
+import type { Logger } from '../runtime/logger.js';
+import { silentLogger } from '../runtime/logger.js';
+import { systemClock } from '../runtime/system-clock.js';
+import { LeaseNotFoundError, StoreTimeoutError } from '../store/errors.js';
+import type { KeyValue, Op, Store } from '../store/store.js';
+import type { TaskEntry } from './cluster-view.js';
+import { ClusterView } from './cluster-view.js';
+import { Keys } from './keys.js';
+import { NodeSession } from './node-session.js';
+import { PrefixSync } from './prefix-sync.js';
+import { retryStore } from './retry.js';
+
+export interface StoreCoordinatorOptions {
+  store: Store;
+  /** This node's name: unique in the namespace, no "/" or control characters. */
+  node: string;
+  /** Key prefix shared by the cluster. Default `/metafora`. */
+  namespace?: string;
+  /** Lease TTL in seconds, at least 2 (etcd's minimum). Default 10. */
+  leaseTtlSeconds?: number;
+  /**
+   * The node stops its tasks once its last confirmed renewal is TTL minus this many milliseconds
+   * old; it covers clock drift and the time handlers need to stop. Default: a quarter of the TTL.
+   */
+  leaseSafetyMarginMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Host name shown in the registration. Default: the operating system's host name. */
+  host?: string;
+  /** Software version shown in the registration. */
+  version?: string;
+}
+
+/** Minimum lease TTL in seconds; etcd grants no shorter lease. */
+export const MIN_LEASE_TTL_SECONDS = 2;
+
+/** A held claim: its fencing token is the owner key's createRevision. */
+interface HeldClaim {
+  fencingToken: number;
+  lease: string;
+}
+
+/** The coordinator on a `Store`, with the key layout of `Keys`. */
+export class StoreCoordinator implements Coordinator {
+  readonly node: string;
+  readonly keys: Keys;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly session: NodeSession;
+  private readonly view: ClusterView;
+  private readonly syncs: PrefixSync[];
+  private readonly claims = new Map<string, HeldClaim>();
+  private readonly claiming = new Set<string>();
+  /** Owner keys of this node that no run uses, waiting to be deleted: task id to createRevision. */
+  private readonly strayClaims = new Map<string, number>();
+  private readonly startedAt: string;
+  private readonly host: string;
+  private readonly version: string;
+  private context: CoordinatorContext | undefined;
+  private commandQueue: Promise<void> = Promise.resolve();
+  private closed = false;
+  private readonly closing = new AbortController();
+
+  constructor(options: StoreCoordinatorOptions) {
+    validateNodeName(options.node);
+    const ttlSeconds = options.leaseTtlSeconds ?? 10;
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < MIN_LEASE_TTL_SECONDS) {
+      throw new InvalidArgumentError(
+        `lease TTL must be a whole number of at least ${MIN_LEASE_TTL_SECONDS} seconds, got ${ttlSeconds}`,
+      );
+    }
+    this.node = options.node;
+    this.keys = new Keys(options.namespace);
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    this.logger = (options.logger ?? silentLogger).child({ node: options.node, component: 'coordinator' });
+    this.host = options.host ?? hostname();
+    this.version = options.version ?? '0.0.0';
+    this.startedAt = new Date(this.clock.now()).toISOString();
+    this.session = new NodeSession({
+      store: this.store,
+      keys: this.keys,
+      node: this.node,
+      clock: this.clock,
+      logger: this.logger,
+      ttlSeconds,
+      safetyMarginMs: options.leaseSafetyMarginMs ?? (ttlSeconds * 1000) / 4,
+      registration: () => ({ node: this.node, host: this.host, started: this.startedAt, version: this.version }),
+      onExpired: () => this.loseAllClaims(),
+    });
+    this.view = new ClusterView(this.keys, this.node, this.logger, {
+      ownerChanged: (taskId, entry) => this.checkOwner(taskId, entry),
+      unowned: (taskId) => this.context?.offer(taskId),
+      nodeCommand: (kv) => this.queueCommand(kv),
+    });
+    this.syncs = [
+      new PrefixSync(this.store, this.keys.nodesPrefix, this.clock, this.logger, {
+        reset: (kvs) => this.view.resetNodes(kvs),
+        apply: (events) => this.view.applyNodeEvents(events),
+      }),
+      new PrefixSync(this.store, this.keys.tasksPrefix, this.clock, this.logger, {
+        reset: (kvs, revision) => this.view.resetTasks(kvs, revision),
+        apply: (events) => this.view.applyTaskEvents(events),
+      }),
+    ];
+  }
+
+  async start(context: CoordinatorContext): Promise<void> {
+    if (this.context !== undefined) throw new InvalidStateError('coordinator already started');
+    this.context = context;
+    await this.session.open();
+    this.logger.info({ lease: this.session.lease }, 'node registered');
+    for (const sync of this.syncs) await sync.start();
+  }
+
+  clusterSnapshot(): ClusterSnapshot {
+    return this.view.snapshot();
+  }
+
+  offerUnclaimed(): void {
+    this.view.offerUnowned();
+  }
+
+  async claim(taskId: string): Promise<Claim | null> {
+    const lease = this.session.lease;
+    if (lease === null || this.closed) return null;
+    this.claiming.add(taskId);
+    try {
+      return await this.claimOnLease(taskId, lease);
+    } finally {
+      this.claiming.delete(taskId);
+    }
+  }
+
+  async release(claim: Claim): Promise<void> {
+    const taskId = claim.task.id;
+    this.claims.delete(taskId);
+    await this.settle(taskId, 'release', [{ type: 'delete', key: this.keys.taskOwner(taskId) }], claim.fencingToken);
+  }
+
+  async done(claim: Claim): Promise<void> {
+    const taskId = claim.task.id;
+    this.claims.delete(taskId);
+    const ops: Op[] = [
+      { type: 'delete', key: this.keys.task(taskId) },
+      { type: 'deletePrefix', prefix: this.keys.taskChildrenPrefix(taskId) },
+    ];
+    await this.settle(taskId, 'done', ops, claim.fencingToken);
+  }
+
+  async markStopping(): Promise<void> {
+    await this.session.markStopping();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing.abort();
+    for (const sync of this.syncs) sync.stop();
+    this.claims.clear();
+    await this.session.close();
+    this.logger.info({}, 'node deregistered');
+  }
+
+  private async claimOnLease(taskId: string, lease: string): Promise<Claim | null> {
+    let result;
+    try {
+      result = await this.store.txn({
+        compare: [
+          { key: this.keys.task(taskId), target: 'version', op: '>', value: 0 },
+          { key: this.keys.taskOwner(taskId), target: 'createRevision', op: '=', value: 0 },
+        ],
+        success: [
+          { type: 'put', key: this.keys.taskOwner(taskId), value: JSON.stringify({ node: this.node }), lease },
+          { type: 'get', key: this.keys.taskProps(taskId) },
+        ],
+      });
+    } catch (error) {
+      if (error instanceof LeaseNotFoundError) {
+        // The store no longer knows this node's lease: the session is lost, not the task.
+        this.logger.warn({ task: taskId, lease }, 'claim found the lease gone');
+        return null;
+      }
+      if (error instanceof StoreTimeoutError) return this.readBackClaim(taskId, lease);
+      throw error;
+    }
+    if (!result.succeeded) return null;
+    const props = result.responses[1];
+    return this.holdClaim(taskId, result.revision, lease, props?.type === 'get' ? props.kv : null);
+  }
+
+  /** Resolves a claim whose outcome is unknown by reading the owner key back. */
+  private async readBackClaim(taskId: string, lease: string): Promise<Claim | null> {
+    this.logger.warn({ task: taskId }, 'claim outcome unknown; reading owner back');
+    try {
+      const owner = await retryStore(this.clock, () => this.store.get(this.keys.taskOwner(taskId)));
+      if (owner.kv === null || owner.kv.lease !== lease) return null;
+      const props = await retryStore(this.clock, () => this.store.get(this.keys.taskProps(taskId)));
+      return this.holdClaim(taskId, owner.kv.createRevision, lease, props.kv);
+    } catch (error) {
+      // If the claim was applied, the watch shows an owner key of ours that no run uses, and it
+      // is deleted then.
+      this.logger.warn({ task: taskId, err: error }, 'reading owner back failed; leaving the task');
+      return null;
+    }
+  }
+
+  private holdClaim(taskId: string, fencingToken: number, lease: string, props: KeyValue | null): Claim | null {
+    const entry = this.view.tasks.get(taskId);
+    if (this.session.lease !== lease || this.closed) return null;
+    if (entry !== undefined && entry.ownerSeenAt > fencingToken && entry.owner?.createRevision !== fencingToken) {
+      // The watch already saw this claim end (for example by lease expiry) before it resolved.
+      return null;
+    }
+    this.claims.set(taskId, { fencingToken, lease });
+    return { task: { id: taskId, props: this.parseProps(taskId, props) }, fencingToken };
+  }
+
+  private parseProps(taskId: string, kv: KeyValue | null): unknown {
+    if (kv === null) return null;
+    try {
+      return JSON.parse(kv.value) as unknown;
+    } catch {
+      this.logger.warn({ task: taskId }, 'task props are not valid JSON; passing null');
+      return null;
+    }
+  }
+
+  /** Reacts to a change of a task's owner key: a claim of ours that ended, or a stray one. */
+  private checkOwner(taskId: string, entry: TaskEntry | undefined): void {
+    const held = this.claims.get(taskId);
+    const owner = entry?.exists === true ? entry.owner : null;
+    if (held !== undefined && owner?.createRevision !== held.fencingToken) {
+      this.claims.delete(taskId);
+      this.context?.lost(taskId);
+      return;
+    }
+    const lease = this.session.lease;
+    if (owner !== null && owner.lease === lease && held === undefined && !this.claiming.has(taskId)) {
+      if (!this.strayClaims.has(taskId)) {
+        this.strayClaims.set(taskId, owner.createRevision);
+        this.logger.warn({ task: taskId }, 'owner key of this node has no run; deleting it');
+        const ops: Op[] = [{ type: 'delete', key: this.keys.taskOwner(taskId) }];
+        void this.settle(taskId, 'release', ops, owner.createRevision)
+          .catch(() => undefined)
+          .finally(() => this.strayClaims.delete(taskId));
+      }
+    }
+  }
+
+  private loseAllClaims(): void {
+    const lost = [...this.claims.keys()];
+    this.claims.clear();
+    for (const taskId of lost) this.context?.lost(taskId);
+  }
+
+  /**
+   * Runs `ops` if the task's owner key is still the claim with `fencingToken`. A few quick retries
+   * run in line; if they fail, the call rejects and the same guarded write keeps being retried in
+   * the background until it applies, the claim is gone, or the coordinator closes, because an
+   * owner key that no run uses would keep the task from running anywhere while this node lives.
+   */
+  private async settle(taskId: string, step: 'release' | 'done', ops: Op[], fencingToken: number): Promise<void> {
+    const attempt = () =>
+      this.store.txn({ compare: [this.ownerIs(taskId, fencingToken)], success: ops });
+    try {
+      const result = await retryStore(this.clock, attempt);
+      if (!result.succeeded) this.logger.info({ task: taskId, step }, 'claim no longer held; nothing to write');
+    } catch (error) {
+      void this.settleInBackground(taskId, step, attempt);
+      throw error;
+    }
+  }
+
+  private async settleInBackground(taskId: string, step: string, attempt: () => Promise<unknown>): Promise<void> {
+    this.logger.warn({ task: taskId, step }, 'guarded write failed; retrying in the background');
+    let waitMs = 500;
+    while (!this.closed) {
+      await this.clock.sleep(waitMs, this.closing.signal);
+      if (this.closed) return;
+      try {
+        await attempt();
+        this.logger.info({ task: taskId, step }, 'guarded write applied after retries');
+        return;
+      } catch (error) {
+        this.logger.warn({ task: taskId, step, err: error, waitMs }, 'guarded write failed again');
+        waitMs = Math.min(5_000, waitMs * 2);
+      }
+    }
+  }
+
+  private ownerIs(taskId: string, fencingToken: number) {
+    return { key: this.keys.taskOwner(taskId), target: 'createRevision', op: '=', value: fencingToken } as const;
+  }
+
+  private queueCommand(kv: KeyValue): void {
+    this.commandQueue = this.commandQueue.then(() => this.handleCommand(kv));
+  }
+
+  /** Deletes a command key, and applies the command only if this call deleted it: at most once. */
+  private async handleCommand(kv: KeyValue): Promise<void> {
+    if (this.closed) return;
+    try {
+      const result = await this.store.txn({
+        compare: [{ key: kv.key, target: 'modRevision', op: '=', value: kv.modRevision }],
+        success: [{ type: 'delete', key: kv.key }],
+      });
+      if (!result.succeeded) return;
+    } catch (error) {
+      this.logger.warn({ key: kv.key, err: error }, 'deleting node command failed; it runs after the next listing');
+      return;
+    }
+    try {
+      this.context?.command(parseNodeCommand(kv.value));
+    } catch (error) {
+      this.logger.warn({ key: kv.key, value: kv.value.slice(0, 200), err: error }, 'invalid node command deleted');
+    }
+  }
+}
