@@ -1,5 +1,5 @@
 import type { NodeCommand } from '../core/node-command.js';
-import { MAX_PROPS_BYTES, validateTaskId } from '../core/task.js';
+import { MAX_PROPS_BYTES, validateNodeName, validateTaskId } from '../core/task.js';
 import type { Clock } from '../runtime/clock.js';
 import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Random } from '../runtime/random.js';
@@ -166,24 +166,6 @@ export class Client {
     const sequence = String(this.commandSequence++).padStart(COMMAND_SEQUENCE_DIGITS, '0');
     const suffix = this.random.int(2 ** 32).toString(16).padStart(8, '0');
     return `${time}-${sequence}-${suffix}`;
-  }
-}
-
-/**
- * Throws `InvalidArgumentError` unless `node` is a valid node name: non-empty, with no `/` (names
- * are path segments of store keys) and no control characters.
- */
-export function validateNodeName(node: string): void {
-  if (node.length === 0) {
-    throw new InvalidArgumentError('invalid node name "": give a non-empty name');
-  }
-  if (node.includes('/')) {
-    throw new InvalidArgumentError(`invalid node name ${JSON.stringify(node)}: remove the "/"`);
-  }
-  if (/[\u0000-\u001f\u007f]/.test(node)) {
-    throw new InvalidArgumentError(
-      `invalid node name ${JSON.stringify(node)}: remove the control characters`,
-    );
   }
 }
 
