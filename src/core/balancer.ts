@@ -34,6 +34,8 @@ export interface BalancerContext {
   readonly cluster: ClusterState;
   /** Tasks running on this node now. */
   runningTasks(): RunningTask[];
+  /** Claims this node has sent and not yet seen answered. */
+  claimsInFlight(): number;
 }
 
 /** `retryAt` is a time on the node's clock, in milliseconds, when the task may be offered again. */

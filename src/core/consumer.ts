@@ -89,6 +89,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       logger: this.logger.child({ component: 'balancer' }),
       cluster: this.coordinator,
       runningTasks: () => this.runningTasks(),
+      claimsInFlight: () => this.claiming.size,
     });
     try {
       await this.coordinator.start({
@@ -105,6 +106,8 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     }
     this.setState('running');
     this.logger.info({}, 'consumer started');
+    // Offers made while starting were dropped, so look at every unowned task once more.
+    this.coordinator.offerUnclaimed();
     void this.balanceLoop();
   }
 

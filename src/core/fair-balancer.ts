@@ -10,15 +10,20 @@ export interface FairBalancerOptions {
   /** After a balance releases n tasks, claims wait n times this many milliseconds. Default 1,000. */
   claimDelayPerReleaseMs?: number;
   /**
-   * A node already at or above its fair share lets other nodes take a new task first by waiting
-   * this many milliseconds once before claiming it. Default 1,000.
+   * A node already at or above its fair share lets other nodes take a task first by waiting this
+   * many milliseconds, plus up to half as much at random, before it looks again. Default 1,000.
    */
   yieldDelayMs?: number;
+  /**
+   * After yielding a task this many times, a node claims it whatever its share, so a task is
+   * never left unclaimed because every node thinks it is full. Default 3.
+   */
+  maxYields?: number;
 }
 
 /**
- * Spreads tasks evenly. A node at or above its fair share (tasks / active nodes, rounded up) waits
- * once before claiming, so less loaded nodes claim first but no task is left unclaimed. Every
+ * Spreads tasks evenly. A node at or above its fair share (tasks / active nodes, rounded up) yields
+ * a few times before claiming, so less loaded nodes claim first but no task is left unclaimed. Every
  * balance period a node above the release threshold releases the excess at random and stops
  * claiming for a while, so it does not take the released tasks straight back.
  */
@@ -27,14 +32,16 @@ export class FairBalancer implements Balancer {
   private readonly thresholdPercent: number;
   private readonly claimDelayPerReleaseMs: number;
   private readonly yieldDelayMs: number;
+  private readonly maxYields: number;
   private claimsResumeAt = 0;
-  /** Tasks this node deferred once, with the time they may be claimed. */
-  private readonly deferred = new Map<string, number>();
+  /** Tasks this node yielded to others: how often, and when it may look again. */
+  private readonly yielded = new Map<string, { count: number; until: number }>();
 
   constructor(options: FairBalancerOptions = {}) {
     this.thresholdPercent = options.releaseThresholdPercent ?? 120;
     this.claimDelayPerReleaseMs = options.claimDelayPerReleaseMs ?? 1_000;
     this.yieldDelayMs = options.yieldDelayMs ?? 1_000;
+    this.maxYields = options.maxYields ?? 3;
   }
 
   init(context: BalancerContext): void {
@@ -46,25 +53,23 @@ export class FairBalancer implements Balancer {
     const now = context.clock.now();
     if (now < this.claimsResumeAt) return { claim: false, retryAt: this.claimsResumeAt };
 
-    const deferredUntil = this.deferred.get(taskId);
-    if (deferredUntil !== undefined && now >= deferredUntil) {
-      this.deferred.delete(taskId);
+    const yielded = this.yielded.get(taskId) ?? { count: 0, until: 0 };
+    if (now < yielded.until) return { claim: false, retryAt: yielded.until };
+
+    const load = context.runningTasks().length + context.claimsInFlight();
+    if (yielded.count >= this.maxYields || load < fairShare(context.cluster.clusterSnapshot())) {
+      this.yielded.delete(taskId);
       return { claim: true };
     }
-    if (deferredUntil !== undefined) return { claim: false, retryAt: deferredUntil };
-
-    const running = context.runningTasks().length;
-    if (running >= fairShare(context.cluster.clusterSnapshot())) {
-      const retryAt = now + this.yieldDelayMs;
-      this.deferred.set(taskId, retryAt);
-      return { claim: false, retryAt };
-    }
-    return { claim: true };
+    const jitterMs = context.random.int(Math.floor(this.yieldDelayMs / 2) + 1);
+    const until = now + this.yieldDelayMs + jitterMs;
+    this.yielded.set(taskId, { count: yielded.count + 1, until });
+    return { claim: false, retryAt: until };
   }
 
   balance(): Promise<string[]> {
     const context = requireContext(this.context);
-    this.forgetStaleDeferrals(context.clock.now());
+    this.forgetStaleYields(context.clock.now());
     const running = context.runningTasks();
     const limit = releaseLimit(context.cluster.clusterSnapshot(), this.thresholdPercent);
     const excess = running.length - limit;
@@ -81,9 +86,10 @@ export class FairBalancer implements Balancer {
     return Promise.resolve(released);
   }
 
-  private forgetStaleDeferrals(now: number): void {
-    for (const [taskId, until] of this.deferred) {
-      if (now - until > this.yieldDelayMs) this.deferred.delete(taskId);
+  /** Forgets yields whose task was not offered again, because another node took it. */
+  private forgetStaleYields(now: number): void {
+    for (const [taskId, yielded] of this.yielded) {
+      if (now - yielded.until > 2 * this.yieldDelayMs) this.yielded.delete(taskId);
     }
   }
 }
