@@ -134,8 +134,9 @@ export class NodeSession {
         else await this.options.clock.sleep((retryMs = Math.min(5_000, retryMs * 2)), signal);
         continue;
       }
+      // `close()` and `expire()` abort the current wake controller, ending this sleep early.
       this.wake = new AbortController();
-      await this.options.clock.sleep(this.ttlMs / 3, AbortSignal.any([signal, this.wake.signal]));
+      await this.options.clock.sleep(this.ttlMs / 3, this.wake.signal);
       if (!signal.aborted) await this.renew();
     }
   }

@@ -1,10 +1,11 @@
-import { StoreUnavailableError } from '../../src/store/errors.js';
-import type { Store, Watch, WatchListener } from '../../src/store/store.js';
+import { StoreUnavailableError } from './errors.js';
+import type { Store, Watch, WatchListener } from './store.js';
 
 /**
  * A Store seen through a link that can be cut: while cut, every call rejects with
  * StoreUnavailableError and every watch opened through the link ends with that error. It stands
- * for a node that crashed or lost its network, while the store itself stays up.
+ * for a node that lost its network, or crashed, while the store itself stays up. `close()` leaves
+ * the inner store open, since other nodes share it.
  */
 export class CuttableStore implements Store {
   private isCut = false;

@@ -4,6 +4,7 @@ import type { CoordinatorContext } from '../../../src/core/coordinator.js';
 import type { NodeCommand } from '../../../src/core/node-command.js';
 import { StoreCoordinator } from '../../../src/coordinator/store-coordinator.js';
 import { InvalidArgumentError } from '../../../src/runtime/errors.js';
+import { CuttableStore } from '../../../src/store/cuttable-store.js';
 import { MemoryCluster, NAMESPACE } from '../../support/memory-cluster.js';
 
 /** A coordinator context that records what it is told. */
@@ -144,7 +145,7 @@ describe('StoreCoordinator claims', () => {
 describe('StoreCoordinator session', () => {
   it('reports every claim lost before the lease can expire', async () => {
     cluster = new MemoryCluster();
-    const link = await import('../../support/cuttable-store.js').then((m) => new m.CuttableStore(cluster.store));
+    const link = new CuttableStore(cluster.store);
     const context = new Recorder();
     const coordinator = new StoreCoordinator({
       store: link,

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Balancer, ClaimDecision } from '../../../src/core/balancer.js';
 import { DumbBalancer } from '../../../src/core/dumb-balancer.js';
 import type { Handler } from '../../../src/core/handler.js';
-import { CuttableStore } from '../../support/cuttable-store.js';
+import { CuttableStore } from '../../../src/store/cuttable-store.js';
 import { MemoryCluster, NAMESPACE, untilStopped } from '../../support/memory-cluster.js';
 
 /** A balancer that rejects every task until `retryAt`, counting how often it is asked. */
