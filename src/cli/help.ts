@@ -1,0 +1,102 @@
+import { MIN_LEASE_TTL_SECONDS } from '../coordinator/store-coordinator.js';
+import { DEFAULT_STOP_GRACE_MS } from './exec-handler.js';
+import { ETCD_ENV_VARIABLES } from './parse-options.js';
+import { LOG_LEVELS, MAX_TIMER_SECONDS, RUN_DEFAULTS } from './run-args.js';
+
+const ETCD_ENV = ETCD_ENV_VARIABLES.join(', then ');
+
+export const MAIN_HELP = `Usage: metafora <command> [options]
+
+Runs long-lived tasks across a cluster of Node.js processes coordinated by etcd.
+
+Commands:
+  run     run a node that claims tasks and runs a handler for each
+  ctl     submit and delete tasks, list tasks and nodes, send commands to nodes
+  demo    run a demonstration cluster on this machine
+  help    show this help, or with a command name, that command's help
+
+Options:
+  -h, --help   show this help; metafora <command> --help shows a command's options
+  --version    print the version
+
+Exit codes: 0 success, 1 failure, 2 invalid input or etcd not reachable at start.
+`;
+
+export const RUN_HELP = `Usage: metafora run (--etcd URLS | --store memory) [options]
+                    (--exec CMD [ARGS...] | --handler MODULE)
+
+Runs one node: registers it, claims tasks as the balancer allows and runs the handler for each
+until the task is done or stopped. SIGTERM or SIGINT shuts the node down gracefully: handlers are
+stopped, claims released, and the process exits with code 0. A second signal exits at once.
+
+Store (one is required):
+  --etcd URLS                 comma-separated etcd client URLs, like http://127.0.0.1:2379;
+                              default from the environment variable ${ETCD_ENV}
+  --store memory              keep every task in this process only, for trying things out
+  --store etcd                use etcd (the default when URLs are given)
+
+Handler (one is required):
+  --exec CMD [ARGS...]        run CMD with ARGS for each task, with no shell. Every argument
+                              after --exec belongs to the command, so give --exec last.
+                              The command gets the environment variables METAFORA_TASK_ID,
+                              METAFORA_TASK_PROPS (the props as JSON, empty when none) and
+                              METAFORA_FENCING_TOKEN. Any exit marks the task done (a non-zero
+                              code is logged as an error); a stopped task is released.
+  --handler MODULE            import MODULE (a path from the current directory) and use its
+                              default export, or its export named handler, as the handler
+
+Options:
+  --namespace NS              key prefix of the cluster (default ${RUN_DEFAULTS.namespace})
+  --node NAME                 node name, unique in the cluster (default <hostname>-<pid>)
+  --lease-ttl SECONDS         time-to-live of the node's lease, a whole number of seconds
+                              from ${MIN_LEASE_TTL_SECONDS} (etcd's minimum) up (default ${RUN_DEFAULTS.leaseTtlSeconds})
+  --balancer NAME             fair: spread tasks evenly; sleep: delay claims in proportion to
+                              the tasks already running here; dumb: claim everything and never
+                              release (default ${RUN_DEFAULTS.balancer})
+  --balance-every SECONDS     time between two balance runs (default ${RUN_DEFAULTS.balanceEverySeconds})
+  --stop-grace SECONDS        time a stopped --exec command gets between SIGTERM and SIGKILL
+                              (default ${DEFAULT_STOP_GRACE_MS / 1000})
+  --shutdown-timeout SECONDS  time handlers get to return after a shutdown signal before the
+                              node exits anyway (default ${RUN_DEFAULTS.shutdownTimeoutSeconds})
+  --log-level LEVEL           one of ${LOG_LEVELS.join(', ')} (default ${RUN_DEFAULTS.logLevel});
+                              logs are JSON lines on stderr
+  -h, --help                  show this help
+
+Durations other than --lease-ttl accept decimals, like 0.5. Every duration is at most
+${MAX_TIMER_SECONDS} seconds, the longest wait of a Node.js timer.
+`;
+
+export const CTL_HELP = `Usage: metafora ctl [--etcd URLS] [--namespace NS] <subcommand> [arguments]
+
+Operates a cluster through etcd; no node needs to run. ctl works with etcd only, because a
+memory store lives inside one process.
+
+Subcommands:
+  submit ID [--props JSON]    add a task; JSON is any JSON value, stored with the task
+  delete ID                   remove a task; a node running it stops it
+  tasks [--json]              list tasks with their owner node and props
+  nodes [--json]              list live nodes with their host, start time and task count
+  node-command NODE COMMAND   send a command to a node, one of:
+                                freeze            stop claiming and balancing
+                                unfreeze          resume claiming and balancing
+                                balance           balance now
+                                stop-task TASK    stop and release one task
+
+Options:
+  --etcd URLS        comma-separated etcd client URLs, like http://127.0.0.1:2379;
+                     default from the environment variable ${ETCD_ENV}
+  --namespace NS     key prefix of the cluster (default ${RUN_DEFAULTS.namespace})
+  --json             print JSON instead of a table: tasks as [{"id","owner","props"}],
+                     nodes as [{"node","host","started","tasks"}]
+  -h, --help         show this help
+
+Task ids are 1 to 256 bytes of UTF-8 without "/" or control characters. Put -- before an id
+that starts with "-", like: metafora ctl delete -- -x
+`;
+
+/** Returns the help text of `command`, or undefined when there is no such command. */
+export function helpFor(command: string): string | undefined {
+  if (command === 'run') return RUN_HELP;
+  if (command === 'ctl') return CTL_HELP;
+  return undefined;
+}
