@@ -38,7 +38,7 @@ export class NodeSession {
   private current: LeaseId | null = null;
   private previous: LeaseId | null = null;
   private ttlMs: number;
-  /** Node clock time at which the latest successful grant or renewal was sent. */
+  /** Monotonic node clock time at which the latest successful grant or renewal was sent. */
   private confirmedAt = 0;
   private readonly stopped = new AbortController();
   private wake = new AbortController();
@@ -59,9 +59,9 @@ export class NodeSession {
   async open(): Promise<void> {
     const lease = await this.grant();
     const waitLimitMs = this.ttlMs + 2_000;
-    const startedAt = this.options.clock.now();
+    const startedAt = this.options.clock.monotonic();
     while (!(await this.register(lease))) {
-      const waitedMs = this.options.clock.now() - startedAt;
+      const waitedMs = this.options.clock.monotonic() - startedAt;
       if (waitedMs >= waitLimitMs) {
         await this.options.store.revokeLease(lease).catch(() => undefined);
         throw new NodeNameInUseError(this.options.node, waitedMs);
@@ -100,7 +100,7 @@ export class NodeSession {
   }
 
   private async grant(): Promise<LeaseId> {
-    const sentAt = this.options.clock.now();
+    const sentAt = this.options.clock.monotonic();
     const lease = await this.options.store.grantLease(this.options.ttlSeconds);
     this.ttlMs = lease.ttlSeconds * 1000;
     this.confirmedAt = sentAt;
@@ -144,7 +144,7 @@ export class NodeSession {
   private async renew(): Promise<void> {
     const lease = this.current;
     if (lease === null) return;
-    const sentAt = this.options.clock.now();
+    const sentAt = this.options.clock.monotonic();
     try {
       await this.options.store.keepAliveOnce(lease);
       if (this.current === lease) this.confirmedAt = Math.max(this.confirmedAt, sentAt);
@@ -183,11 +183,11 @@ export class NodeSession {
         continue;
       }
       const deadline = this.confirmedAt + this.ttlMs - this.options.safetyMarginMs;
-      if (this.options.clock.now() >= deadline) {
+      if (this.options.clock.monotonic() >= deadline) {
         this.expire('lease deadline passed without renewal');
         continue;
       }
-      await this.options.clock.sleep(deadline - this.options.clock.now(), signal);
+      await this.options.clock.sleep(deadline - this.options.clock.monotonic(), signal);
     }
   }
 }

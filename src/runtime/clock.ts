@@ -3,8 +3,17 @@
  * on the system clock in production and on virtual time in the simulator.
  */
 export interface Clock {
-  /** Milliseconds since the Unix epoch, as this node sees them. */
+  /**
+   * Milliseconds since the Unix epoch, as this node sees them. Wall time can jump when the
+   * operating system corrects it, so measure durations with `monotonic()`.
+   */
   now(): number;
+
+  /**
+   * Milliseconds from an arbitrary origin that only move forward at the node's clock rate, never
+   * jumping. Deadlines that guard safety, like the lease deadline, are measured with it.
+   */
+  monotonic(): number;
 
   /**
    * Waits `ms` milliseconds. Resolves early, without an error, when `signal` aborts, so loops can

@@ -24,6 +24,11 @@ export class ManualClock implements Clock {
     return this.current;
   }
 
+  /** The same as `now()`: a manual clock never jumps. */
+  monotonic(): number {
+    return this.current;
+  }
+
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted === true) return Promise.resolve();
     return new Promise((resolve) => {

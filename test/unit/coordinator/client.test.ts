@@ -242,7 +242,11 @@ describe('Client', () => {
       const times = [5_000, 4_000];
       const backwards = new Client({
         store,
-        clock: { now: () => times.shift() ?? 0, sleep: (ms, signal) => clock.sleep(ms, signal) },
+        clock: {
+          now: () => times.shift() ?? 0,
+          monotonic: () => clock.monotonic(),
+          sleep: (ms, signal) => clock.sleep(ms, signal),
+        },
       });
 
       const first = await backwards.sendNodeCommand('n1', { command: 'freeze' });

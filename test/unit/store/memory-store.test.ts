@@ -25,6 +25,10 @@ class StoppedTimersClock implements Clock {
     return this.nowMs;
   }
 
+  monotonic(): number {
+    return this.nowMs;
+  }
+
   sleep(_ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
   }
