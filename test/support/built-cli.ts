@@ -70,7 +70,10 @@ export function runBuiltCli(
   });
 }
 
-/** The test process's environment without the variables that give the CLI a default etcd. */
+/**
+ * Returns the test process's environment without the variables that give the CLI a default etcd,
+ * plus `extra`.
+ */
 export function cliEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   if (!('METAFORA_ETCD' in extra)) delete env['METAFORA_ETCD'];

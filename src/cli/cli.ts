@@ -1,0 +1,105 @@
+import { Client } from '../coordinator/client.js';
+import { EXIT_USAGE, errorLine, exitCodeOf, UsageError } from './cli-errors.js';
+import { parseCtlArgs } from './ctl-args.js';
+import { runCtlAction } from './ctl-command.js';
+import { CTL_HELP, helpFor, MAIN_HELP, RUN_HELP } from './help.js';
+import { openStore } from './open-store.js';
+import { packageVersion } from './package-version.js';
+import { parseRunArgs } from './run-args.js';
+import { runNode } from './run-command.js';
+
+/** The streams, environment and process facts the CLI uses. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  hostname: string;
+  pid: number;
+}
+
+/**
+ * Runs `metafora` with `argv` (the arguments after the program name) and returns the exit code.
+ * Every error ends as one line `metafora: <message>` on stderr, with exit code 2 for bad input
+ * and an unreachable etcd, and 1 for other failures.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    io.stderr(`${errorLine(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      io.stderr(MAIN_HELP);
+      return EXIT_USAGE;
+    case '-h':
+    case '--help':
+      io.stdout(MAIN_HELP);
+      return 0;
+    case 'help':
+      return printHelp(rest, io);
+    case '--version':
+      io.stdout(`${packageVersion()}\n`);
+      return 0;
+    case 'run':
+      return runCommand(rest, io);
+    case 'ctl':
+      return ctlCommand(rest, io);
+    case 'demo':
+      throw new UsageError('command demo is not available in this build: see metafora --help');
+    default:
+      throw new UsageError(
+        command.startsWith('-')
+          ? `unknown option ${command}: see metafora --help`
+          : `unknown command ${JSON.stringify(command)}: use run or ctl, or see metafora --help`,
+      );
+  }
+}
+
+function printHelp(topics: string[], io: CliIo): number {
+  const [topic] = topics;
+  if (topic === undefined) {
+    io.stdout(MAIN_HELP);
+    return 0;
+  }
+  const text = helpFor(topic);
+  if (text === undefined) {
+    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run or ctl`);
+  }
+  io.stdout(text);
+  return 0;
+}
+
+async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const invocation = parseRunArgs(argv, io.env, { hostname: io.hostname, pid: io.pid });
+  if (invocation.kind === 'help') {
+    io.stdout(RUN_HELP);
+    return 0;
+  }
+  return runNode(invocation.options, { cwd: io.cwd, env: io.env });
+}
+
+async function ctlCommand(argv: string[], io: CliIo): Promise<number> {
+  const invocation = parseCtlArgs(argv, io.env);
+  if (invocation.kind === 'help') {
+    io.stdout(CTL_HELP);
+    return 0;
+  }
+  const store = await openStore(
+    { kind: 'etcd', endpoints: invocation.endpoints },
+    { probeKey: invocation.namespace },
+  );
+  try {
+    const client = new Client({ store, namespace: invocation.namespace });
+    await runCtlAction(invocation.action, client, (text) => io.stdout(text));
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
