@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -255,6 +255,40 @@ describeWithEtcd('metafora CLI on etcd', (endpoints) => {
     await waitUntil('the ignoring task to die with its node', () => !isProcessAlive(pid), {
       timeoutMs: 5_000,
     });
+  });
+
+  it('runs a task with a --handler module', async () => {
+    const module = path.join(dir, 'handler.mjs');
+    writeFileSync(
+      module,
+      `import { writeFileSync } from 'node:fs';
+      export async function handler({ task, fencingToken }) {
+        const out = ${JSON.stringify(path.join(dir, 'handled.json'))};
+        writeFileSync(out, JSON.stringify({ task, fencingToken }));
+        return 'done';
+      }`,
+    );
+    const args = [
+      builtFile('src/cli/main.ts'),
+      'run',
+      '--etcd',
+      endpoints.join(','),
+      '--namespace',
+      namespace,
+      '--node',
+      'n1',
+      '--handler',
+      path.relative(REPO_ROOT, module),
+    ];
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: cliEnvironment(), stdio: 'ignore' });
+    nodes.push({ child, stderr: () => '', exited: new Promise(() => {}) });
+
+    await ctl('submit', 't1', '--props', '[1,2]');
+
+    await waitForTasks('t1 to be done', (tasks) => Array.isArray(tasks) && tasks.length === 0);
+    const handled = JSON.parse(readFileSync(path.join(dir, 'handled.json'), 'utf8'));
+    expect(handled.task).toEqual({ id: 't1', props: [1, 2] });
+    expect(handled.fencingToken).toBeGreaterThan(0);
   });
 
   it('takes the task process down when the node is killed', async () => {

@@ -63,8 +63,11 @@ describe('metafora CLI', () => {
     expectUsageError(await runBuiltCli(args), text);
   });
 
-  it('reports an unreachable etcd by URL with exit 2', async () => {
-    const result = await runBuiltCli(['ctl', 'tasks', '--etcd', 'http://127.0.0.1:1']);
+  it.each([
+    [['ctl', 'tasks', '--etcd', 'http://127.0.0.1:1']],
+    [['run', '--etcd', 'http://127.0.0.1:1', '--exec', 'true']],
+  ])('reports an unreachable etcd for %j with exit 2', async (args) => {
+    const result = await runBuiltCli(args);
 
     expectUsageError(result, 'cannot reach etcd at http://127.0.0.1:1 within 5 s');
   });
