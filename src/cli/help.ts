@@ -3,7 +3,7 @@ import { DEFAULT_STOP_GRACE_MS } from './exec-handler.js';
 import { ETCD_ENV_VARIABLES } from './parse-options.js';
 import { LOG_LEVELS, MAX_TIMER_SECONDS, RUN_DEFAULTS } from './run-args.js';
 
-const ETCD_ENV = ETCD_ENV_VARIABLES.join(', then ');
+const ETCD_ENV = ETCD_ENV_VARIABLES.map((name) => `$${name}`).join(', else ');
 
 export const MAIN_HELP = `Usage: metafora <command> [options]
 
@@ -30,8 +30,8 @@ until the task is done or stopped. SIGTERM or SIGINT shuts the node down gracefu
 stopped, claims released, and the process exits with code 0. A second signal exits at once.
 
 Store (one is required):
-  --etcd URLS                 comma-separated etcd client URLs, like http://127.0.0.1:2379;
-                              default from the environment variable ${ETCD_ENV}
+  --etcd URLS                 comma-separated etcd client URLs, like http://127.0.0.1:2379
+                              (default: ${ETCD_ENV})
   --store memory              keep every task in this process only, for trying things out
   --store etcd                use etcd (the default when URLs are given)
 
@@ -83,8 +83,8 @@ Subcommands:
                                 stop-task TASK    stop and release one task
 
 Options:
-  --etcd URLS        comma-separated etcd client URLs, like http://127.0.0.1:2379;
-                     default from the environment variable ${ETCD_ENV}
+  --etcd URLS        comma-separated etcd client URLs, like http://127.0.0.1:2379
+                     (default: ${ETCD_ENV})
   --namespace NS     key prefix of the cluster (default ${RUN_DEFAULTS.namespace})
   --json             print JSON instead of a table: tasks as [{"id","owner","props"}],
                      nodes as [{"node","host","started","tasks"}]
