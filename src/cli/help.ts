@@ -55,7 +55,9 @@ Options:
                               release (default ${RUN_DEFAULTS.balancer})
   --balance-every SECONDS     time between two balance runs (default ${RUN_DEFAULTS.balanceEverySeconds})
   --stop-grace SECONDS        time a stopped --exec command gets between SIGTERM and SIGKILL
-                              (default ${DEFAULT_STOP_GRACE_MS / 1000})
+                              (default ${DEFAULT_STOP_GRACE_MS / 1000}). When the node may have lost its lease,
+                              another node can start the task about a quarter of --lease-ttl
+                              after the SIGTERM, so a command should exit well within that.
   --shutdown-timeout SECONDS  time handlers get to return after a shutdown signal before the
                               node exits anyway (default ${RUN_DEFAULTS.shutdownTimeoutSeconds})
   --log-level LEVEL           one of ${LOG_LEVELS.join(', ')} (default ${RUN_DEFAULTS.logLevel});
