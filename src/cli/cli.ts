@@ -2,7 +2,8 @@ import { Client } from '../coordinator/client.js';
 import { EXIT_USAGE, errorLine, exitCodeOf, UsageError } from './cli-errors.js';
 import { parseCtlArgs } from './ctl-args.js';
 import { runCtlAction } from './ctl-command.js';
-import { CTL_HELP, helpFor, MAIN_HELP, RUN_HELP } from './help.js';
+import { runDemo } from './demo.js';
+import { CTL_HELP, DEMO_HELP, helpFor, MAIN_HELP, RUN_HELP } from './help.js';
 import { openStore } from './open-store.js';
 import { packageVersion } from './package-version.js';
 import { parseRunArgs } from './run-args.js';
@@ -13,6 +14,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** True when standard output is a terminal, so output can be redrawn in place. */
+  stdoutIsTty?: boolean;
   cwd: string;
   hostname: string;
   pid: number;
@@ -52,12 +55,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     case 'ctl':
       return ctlCommand(rest, io);
     case 'demo':
-      throw new UsageError('command demo is not available in this build: see metafora --help');
+      return demoCommand(rest, io);
     default:
       throw new UsageError(
         command.startsWith('-')
           ? `unknown option ${command}: see metafora --help`
-          : `unknown command ${JSON.stringify(command)}: use run or ctl, or see metafora --help`,
+          : `unknown command ${JSON.stringify(command)}: use run, ctl or demo, or see metafora --help`,
       );
   }
 }
@@ -70,7 +73,7 @@ function printHelp(topics: string[], io: CliIo): number {
   }
   const text = helpFor(topic);
   if (text === undefined) {
-    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run or ctl`);
+    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run, ctl or demo`);
   }
   io.stdout(text);
   return 0;
@@ -102,4 +105,16 @@ async function ctlCommand(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+async function demoCommand(argv: string[], io: CliIo): Promise<number> {
+  const [first] = argv;
+  if (first === '-h' || first === '--help') {
+    io.stdout(DEMO_HELP);
+    return 0;
+  }
+  if (first !== undefined) {
+    throw new UsageError(`unknown argument ${JSON.stringify(first)} for demo: it takes no arguments`);
+  }
+  return runDemo({ write: (text) => io.stdout(text), tty: io.stdoutIsTty === true });
 }

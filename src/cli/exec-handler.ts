@@ -32,6 +32,9 @@ interface ChildExit {
 
 type ChildOutcome = { kind: 'exit'; exit: ChildExit } | { kind: 'error'; error: Error };
 
+/** The longest time a command gets between SIGTERM and SIGKILL when its claim was lost. */
+export const LOST_CLAIM_GRACE_MS = 1_000;
+
 export const DEFAULT_STOP_GRACE_MS = 10_000;
 
 /**
@@ -133,7 +136,10 @@ async function stopChild(
   outcome: Promise<ChildOutcome>,
   stop: { context: TaskContext; stopGraceMs: number; log: Logger },
 ): Promise<void> {
-  const { context, stopGraceMs, log } = stop;
+  const { context, log } = stop;
+  // A lost claim may be taken by another node once the lease safety margin runs out, so the
+  // command gets at most one second to exit before SIGKILL.
+  const stopGraceMs = context.signal.reason === 'lost' ? Math.min(stop.stopGraceMs, LOST_CLAIM_GRACE_MS) : stop.stopGraceMs;
   if (child.pid === undefined) {
     await outcome;
     return;

@@ -12,6 +12,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  stdoutIsTty: process.stdout.isTTY,
   cwd: process.cwd(),
   hostname: hostname(),
   pid: process.pid,

@@ -42,6 +42,11 @@ export interface StoreCoordinatorOptions {
 /** Minimum lease TTL in seconds; etcd grants no shorter lease. */
 export const MIN_LEASE_TTL_SECONDS = 2;
 
+/** The default lease safety margin: a quarter of the TTL, in milliseconds. */
+export function defaultSafetyMarginMs(ttlSeconds: number): number {
+  return (ttlSeconds * 1000) / 4;
+}
+
 /** A held claim: its fencing token is the owner key's createRevision. */
 interface HeldClaim {
   fencingToken: number;
@@ -93,7 +98,7 @@ export class StoreCoordinator implements Coordinator {
       clock: this.clock,
       logger: this.logger,
       ttlSeconds,
-      safetyMarginMs: options.leaseSafetyMarginMs ?? (ttlSeconds * 1000) / 4,
+      safetyMarginMs: options.leaseSafetyMarginMs ?? defaultSafetyMarginMs(ttlSeconds),
       registration: () => ({ node: this.node, host: this.host, started: this.startedAt, version: this.version }),
       onExpired: () => this.loseAllClaims(),
     });
@@ -147,14 +152,14 @@ export class StoreCoordinator implements Coordinator {
     await this.settle(taskId, 'release', [{ type: 'delete', key: this.keys.taskOwner(taskId) }], claim.fencingToken);
   }
 
-  async done(claim: Claim): Promise<void> {
+  async done(claim: Claim): Promise<boolean> {
     const taskId = claim.task.id;
     this.claims.delete(taskId);
     const ops: Op[] = [
       { type: 'delete', key: this.keys.task(taskId) },
       { type: 'deletePrefix', prefix: this.keys.taskChildrenPrefix(taskId) },
     ];
-    await this.settle(taskId, 'done', ops, claim.fencingToken);
+    return this.settle(taskId, 'done', ops, claim.fencingToken);
   }
 
   async markStopping(): Promise<void> {
@@ -264,17 +269,19 @@ export class StoreCoordinator implements Coordinator {
   }
 
   /**
-   * Runs `ops` if the task's owner key is still the claim with `fencingToken`. A few quick retries
+   * Runs `ops` if the task's owner key is still the claim with `fencingToken`, and resolves whether
+   * it did. A few quick retries
    * run in line; if they fail, the call rejects and the same guarded write keeps being retried in
    * the background until it applies, the claim is gone, or the coordinator closes, because an
    * owner key that no run uses would keep the task from running anywhere while this node lives.
    */
-  private async settle(taskId: string, step: 'release' | 'done', ops: Op[], fencingToken: number): Promise<void> {
+  private async settle(taskId: string, step: 'release' | 'done', ops: Op[], fencingToken: number): Promise<boolean> {
     const attempt = () =>
       this.store.txn({ compare: [this.ownerIs(taskId, fencingToken)], success: ops });
     try {
       const result = await retryStore(this.clock, attempt);
       if (!result.succeeded) this.logger.info({ task: taskId, step }, 'claim no longer held; nothing to write');
+      return result.succeeded;
     } catch (error) {
       void this.settleInBackground(taskId, step, attempt);
       throw error;
@@ -320,7 +327,8 @@ export class StoreCoordinator implements Coordinator {
       return;
     }
     try {
-      this.context?.command(parseNodeCommand(kv.value));
+      const id = this.keys.parseNodeKey(kv.key)?.commandId ?? kv.key;
+      this.context?.command(parseNodeCommand(kv.value), id);
     } catch (error) {
       this.logger.warn({ key: kv.key, value: kv.value.slice(0, 200), err: error }, 'invalid node command deleted');
     }

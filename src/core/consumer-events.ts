@@ -20,5 +20,5 @@ export interface ConsumerEvents extends Record<string, unknown> {
   /** Fires when the coordinator reports a claim of this node gone. Not for a lost claim with no run. */
   lost: { taskId: string };
   /** Fires after a valid node command was applied. */
-  command: { command: string };
+  command: { command: string; id: string };
 }

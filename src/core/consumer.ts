@@ -95,7 +95,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       await this.coordinator.start({
         offer: (taskId) => this.offer(taskId),
         lost: (taskId) => this.onLost(taskId),
-        command: (command) => this.applyCommand(command),
+        command: (command, id) => this.applyCommand(command, id),
       });
     } catch (error) {
       this.logger.error({ err: error }, 'consumer failed to start');
@@ -194,12 +194,19 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     const result = await run.result;
     this.runs.delete(run.taskId);
     if (result === 'done' && !run.lost) {
+      let removed = false;
       try {
-        await this.coordinator.done(run.claim);
-        this.logger.info({ task: run.taskId }, 'task done');
-        this.emit('done', { taskId: run.taskId });
+        removed = await this.coordinator.done(run.claim);
       } catch (error) {
         this.logger.error({ task: run.taskId, err: error }, 'marking task done failed');
+        return;
+      }
+      if (removed) {
+        this.logger.info({ task: run.taskId }, 'task done');
+        this.emit('done', { taskId: run.taskId });
+      } else {
+        this.logger.warn({ task: run.taskId }, 'task finished after its claim was lost; not marked done');
+        this.emit('released', { taskId: run.taskId, lost: true });
       }
       return;
     }
@@ -230,9 +237,9 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     this.stopRun(taskId, 'lost');
   }
 
-  private applyCommand(command: NodeCommand): void {
+  private applyCommand(command: NodeCommand, id: string): void {
     if (this.currentState !== 'running') return;
-    this.logger.info({ command: command.command }, 'node command received');
+    this.logger.info({ command: command.command, id }, 'node command received');
     switch (command.command) {
       case 'freeze':
         this.frozenFlag = true;
@@ -249,7 +256,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
         this.stopRun(command.parameters.task, 'command');
         break;
     }
-    this.emit('command', { command: command.command });
+    this.emit('command', { command: command.command, id });
   }
 
   private async balanceLoop(): Promise<void> {

@@ -18,8 +18,11 @@ export interface CoordinatorContext {
    * node's lease could be expiring. The consumer must stop the task's handler.
    */
   lost(taskId: string): void;
-  /** A valid command for this node arrived. Invalid ones are logged and deleted. */
-  command(command: NodeCommand): void;
+  /**
+   * A valid command for this node arrived; `id` names it uniquely. Invalid ones are logged and
+   * deleted.
+   */
+  command(command: NodeCommand, id: string): void;
 }
 
 /**
@@ -38,8 +41,11 @@ export interface Coordinator extends ClusterState {
   /** Gives up a claim if this node still holds it; otherwise changes nothing. */
   release(claim: Claim): Promise<void>;
 
-  /** Removes a finished task if this node still holds its claim; otherwise changes nothing. */
-  done(claim: Claim): Promise<void>;
+  /**
+   * Removes a finished task if this node still holds its claim; otherwise changes nothing.
+   * Resolves true when the task was removed, false when the claim was already gone.
+   */
+  done(claim: Claim): Promise<boolean>;
 
   /** Offers again every known task without an owner, for example after an unfreeze. */
   offerUnclaimed(): void;

@@ -6,8 +6,9 @@ import type { Task } from './task.js';
 export interface TaskContext {
   readonly task: Task;
   /**
-   * Aborts when the node stops this run: a balancer release, a stop command, shutdown, or a lost
-   * claim. The handler should return promptly after it fires.
+   * Aborts when the node stops this run. Its `reason` is the stop reason: `'balance'`,
+   * `'command'`, `'shutdown'` or `'lost'`. After a loss another node may claim the task once this
+   * node's lease safety margin runs out, so the handler must return within that margin.
    */
   readonly signal: AbortSignal;
   /**

@@ -43,7 +43,7 @@ export class TaskRun {
     if (this.stopReason !== undefined) return false;
     this.stopReason = reason;
     this.logger.info({ reason }, 'task stopping');
-    this.controller.abort();
+    this.controller.abort(reason);
     return true;
   }
 

@@ -37,8 +37,8 @@ describe('runCli', () => {
   });
 
   it.each([
-    [['help', 'frob'], 'metafora: unknown command "frob": use run or ctl\n'],
-    [['frob'], 'metafora: unknown command "frob": use run or ctl, or see metafora --help\n'],
+    [['help', 'frob'], 'metafora: unknown command "frob": use run, ctl or demo\n'],
+    [['frob'], 'metafora: unknown command "frob": use run, ctl or demo, or see metafora --help\n'],
     [['-x'], 'metafora: unknown option -x: see metafora --help\n'],
   ])('rejects %j', async (argv, line) => {
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: line });

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createExecHandler, detectSetpriv } from '../../../src/cli/exec-handler.js';
+import { createExecHandler, detectSetpriv, LOST_CLAIM_GRACE_MS } from '../../../src/cli/exec-handler.js';
 import type { HandlerResult, TaskContext } from '../../../src/core/handler.js';
 import { MetaforaError } from '../../../src/runtime/errors.js';
 import { ManualClock } from '../../../src/runtime/manual-clock.js';
@@ -192,6 +192,26 @@ describe('createExecHandler', () => {
     expect(await run).toBe('release');
     expect(isProcessAlive(pid)).toBe(false);
     expect(logger.find('task command still running after SIGTERM; sending SIGKILL')).toHaveLength(1);
+  });
+
+  it('shortens the grace after a lost claim', async () => {
+    const [ready, term] = [path.join(dir, 'ready'), path.join(dir, 'term')];
+    let result: HandlerResult | undefined;
+    const run = nodeHandler(serveScript(true), [ready, term], 5_000)(context());
+    void run.then((value) => (result = value));
+    const pid = await readPid(ready);
+
+    stop.abort('lost');
+    await waitUntil('SIGTERM to reach the child', () => existsSync(term));
+    await clock.advance(LOST_CLAIM_GRACE_MS - 1);
+
+    expect(isProcessAlive(pid)).toBe(true);
+    expect(result).toBeUndefined();
+
+    await clock.advance(1);
+
+    expect(await run).toBe('release');
+    expect(isProcessAlive(pid)).toBe(false);
   });
 
   it('stops the whole process group', async () => {
