@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+
+import { checkDoneIsFinal } from '../../../sim/invariants/done-is-final.js';
+import { MISSING_FINAL_STATE } from '../../../sim/invariants/final-state.js';
+import { at, context, history, run, settled } from './history-builder.js';
+
+describe('checkDoneIsFinal', () => {
+  it('holds when a done task runs again only after a new submit', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      run({ node: 'n1', task: 't1', token: 5, from: 1_000, to: 2_000, result: 'done' }),
+      at.submit(3_000, 't1'),
+      run({ node: 'n2', task: 't1', token: 9, from: 4_000 }),
+      settled(90_000, { t1: 'n2' }, ['n1', 'n2']),
+    );
+    const verdict = checkDoneIsFinal(events, context());
+    expect(verdict.status).toBe('holds');
+    expect(verdict.violations).toEqual([]);
+  });
+
+  it('breaks on a claim after done', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      run({ node: 'n1', task: 't1', token: 5, from: 1_000, to: 42_000, result: 'done' }),
+      at.claim(50_000, 'n2', 't1', 9),
+      settled(90_000, {}, ['n1', 'n2']),
+    );
+    const verdict = checkDoneIsFinal(events, context());
+    expect(verdict.status).toBe('broken');
+    expect(verdict.violations).toEqual([
+      'task t1 was claimed by n2 at 50000 ms after n1 marked it done at 42000 ms, with no new submit in between',
+    ]);
+  });
+
+  it('breaks on a handler start after done', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      at.claim(1_000, 'n1', 't1', 5),
+      at.done(2_000, 'n2', 't1'),
+      at.handlerStart(2_500, 'n1', 't1', 5),
+      settled(90_000, {}, ['n1']),
+    );
+    expect(checkDoneIsFinal(events, context()).violations).toEqual([
+      'task t1 was started on n1 at 2500 ms after n2 marked it done at 2000 ms, with no new submit in between',
+    ]);
+  });
+
+  it('breaks when a task vanishes without done', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      at.submit(200, 't2'),
+      run({ node: 'n1', task: 't1', token: 5, from: 1_000, to: 2_000 }),
+      settled(90_000, { t2: 'n1' }, ['n1']),
+    );
+    const verdict = checkDoneIsFinal(events, context());
+    expect(verdict.status).toBe('broken');
+    expect(verdict.violations).toEqual([
+      'task t1 vanished: it was submitted at 100 ms and never done, but is not in owners at final-state (90000 ms)',
+    ]);
+  });
+
+  it('accepts an unowned task as present', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      at.finalState(90_000, { owners: { t1: null }, liveNodes: ['n1'], running: { n1: [] } }),
+    );
+    expect(checkDoneIsFinal(events, context()).status).toBe('holds');
+  });
+
+  it('breaks without a final state', () => {
+    const verdict = checkDoneIsFinal(history(at.submit(100, 't1')), context());
+    expect(verdict.status).toBe('broken');
+    expect(verdict.violations).toEqual([MISSING_FINAL_STATE]);
+  });
+});
