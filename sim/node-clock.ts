@@ -49,7 +49,9 @@ export class NodeClock implements Clock {
         handle.cancel();
         finish();
       };
-      const virtualDelay = Math.max(0, ms) / this.rate;
+      // Node.js timers count whole milliseconds; rounding up also guarantees that every positive
+      // sleep moves virtual time forward, even by less than the float resolution of `now`.
+      const virtualDelay = ms > 0 ? Math.ceil(ms) / this.rate : 0;
       const gate = this.gate;
       const handle = this.scheduler.after(virtualDelay, () => (gate === undefined ? finish() : gate.deliver(finish)));
       signal?.addEventListener('abort', onAbort, { once: true });

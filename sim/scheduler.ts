@@ -1,5 +1,11 @@
 import { PriorityQueue } from './priority-queue.js';
 
+/**
+ * No real run has this many events at one virtual instant; more means a loop that reschedules
+ * itself with no delay, which would otherwise hang the run.
+ */
+const MAX_EVENTS_AT_ONE_INSTANT = 200_000;
+
 interface ScheduledEvent {
   at: number;
   sequence: number;
@@ -25,6 +31,7 @@ export class Scheduler {
   private current = 0;
   /** Number of events run so far. */
   eventsRun = 0;
+  private eventsAtCurrentTime = 0;
 
   /** Virtual milliseconds since the run began. */
   get now(): number {
@@ -55,6 +62,13 @@ export class Scheduler {
       if (next === undefined || next.at > endMs) break;
       this.queue.pop();
       if (next.cancelled) continue;
+      this.eventsAtCurrentTime = next.at === this.current ? this.eventsAtCurrentTime + 1 : 0;
+      if (this.eventsAtCurrentTime > MAX_EVENTS_AT_ONE_INSTANT) {
+        throw new Error(
+          `simulation livelock: more than ${MAX_EVENTS_AT_ONE_INSTANT} events at virtual time ${next.at} ms; ` +
+            'some loop reschedules itself without waiting',
+        );
+      }
       this.current = next.at;
       this.eventsRun++;
       next.action();

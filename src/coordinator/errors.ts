@@ -25,3 +25,29 @@ export class NodeNotFoundError extends CoordinatorError {
     );
   }
 }
+
+/**
+ * A claim's outcome stayed unknown: its reply was lost and reading the owner key back did not
+ * settle it. The task may be claimed again later.
+ */
+export class ClaimOutcomeUnknownError extends CoordinatorError {
+  constructor(
+    readonly task: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`claim of task ${JSON.stringify(task)} has an unknown outcome; it is tried again later`, {
+      ...options,
+      retryable: true,
+    });
+  }
+}
+
+/** Another live process holds the node name. */
+export class NodeNameInUseError extends CoordinatorError {
+  constructor(readonly node: string, waitedMs: number) {
+    super(
+      `node name ${JSON.stringify(node)} is registered by another live process ` +
+        `(still there after ${waitedMs} ms): give this node another name`,
+    );
+  }
+}

@@ -1,19 +1,9 @@
 import type { Clock } from '../runtime/clock.js';
-import { MetaforaError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { LeaseNotFoundError } from '../store/errors.js';
 import type { LeaseId, Store } from '../store/store.js';
+import { NodeNameInUseError } from './errors.js';
 import type { Keys, NodeRegistration } from './keys.js';
-
-/** Another live process holds the node name. */
-export class NodeNameInUseError extends MetaforaError {
-  constructor(readonly node: string, waitedMs: number) {
-    super(
-      `node name ${JSON.stringify(node)} is registered by another live process ` +
-        `(still there after ${waitedMs} ms): give this node another name`,
-    );
-  }
-}
 
 export interface NodeSessionOptions {
   store: Store;
@@ -26,6 +16,8 @@ export interface NodeSessionOptions {
   registration: () => NodeRegistration;
   /** Called when this node must assume its lease is gone; the session then registers anew. */
   onExpired: (reason: string) => void;
+  /** Called when the session registered again on a fresh lease after it expired. */
+  onReestablished: () => void;
 }
 
 /**
@@ -168,6 +160,7 @@ export class NodeSession {
       }
       this.current = lease;
       this.options.logger.info({ lease }, 'session re-established');
+      this.options.onReestablished();
       return true;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'registering again failed; retrying');

@@ -14,6 +14,7 @@ import type { KeyValue, Op, Store } from '../store/store.js';
 import type { TaskEntry } from './cluster-view.js';
 import { ClusterView } from './cluster-view.js';
 import { Keys } from './keys.js';
+import { ClaimOutcomeUnknownError } from './errors.js';
 import { NodeSession } from './node-session.js';
 import { PrefixSync } from './prefix-sync.js';
 import { retryStore } from './retry.js';
@@ -101,6 +102,8 @@ export class StoreCoordinator implements Coordinator {
       safetyMarginMs: options.leaseSafetyMarginMs ?? defaultSafetyMarginMs(ttlSeconds),
       registration: () => ({ node: this.node, host: this.host, started: this.startedAt, version: this.version }),
       onExpired: () => this.loseAllClaims(),
+      // Claims attempted while the session was down were not retried, so offer every free task.
+      onReestablished: () => this.view.offerUnowned(),
     });
     this.view = new ClusterView(this.keys, this.node, this.logger, {
       ownerChanged: (taskId, entry) => this.checkOwner(taskId, entry),
@@ -139,10 +142,15 @@ export class StoreCoordinator implements Coordinator {
     const lease = this.session.lease;
     if (lease === null || this.closed) return null;
     this.claiming.add(taskId);
+    let claim: Claim | null = null;
     try {
-      return await this.claimOnLease(taskId, lease);
+      claim = await this.claimOnLease(taskId, lease);
+      return claim;
     } finally {
       this.claiming.delete(taskId);
+      // The watch may have shown this claim's owner key while the claim was in flight, when it
+      // could not yet tell a stray key from a claim; look again now that the outcome is known.
+      if (claim === null) this.checkOwner(taskId, this.view.tasks.get(taskId));
     }
   }
 
@@ -159,7 +167,11 @@ export class StoreCoordinator implements Coordinator {
       { type: 'delete', key: this.keys.task(taskId) },
       { type: 'deletePrefix', prefix: this.keys.taskChildrenPrefix(taskId) },
     ];
-    return this.settle(taskId, 'done', ops, claim.fencingToken);
+    if (await this.settle(taskId, 'done', ops, claim.fencingToken)) return true;
+    // A retry after a lost reply finds the claim gone because the first attempt removed the
+    // task; the task being gone is what done asked for, whoever removed it.
+    const task = await retryStore(this.clock, () => this.store.get(this.keys.task(taskId)));
+    return task.kv === null;
   }
 
   async markStopping(): Promise<void> {
@@ -195,7 +207,7 @@ export class StoreCoordinator implements Coordinator {
         this.logger.warn({ task: taskId, lease }, 'claim found the lease gone');
         return null;
       }
-      if (error instanceof StoreTimeoutError) return this.readBackClaim(taskId, lease);
+      if (error instanceof StoreTimeoutError) return this.readBackClaim(taskId, lease, error);
       throw error;
     }
     if (!result.succeeded) return null;
@@ -203,20 +215,25 @@ export class StoreCoordinator implements Coordinator {
     return this.holdClaim(taskId, result.revision, lease, props?.type === 'get' ? props.kv : null);
   }
 
-  /** Resolves a claim whose outcome is unknown by reading the owner key back. */
-  private async readBackClaim(taskId: string, lease: string): Promise<Claim | null> {
+  /**
+   * Resolves a claim whose outcome is unknown by reading the owner key back: a key on this node's
+   * lease is the claim; another node's key means the claim failed. A task still without an owner,
+   * or a read that fails, rejects with `ClaimOutcomeUnknownError` so the consumer tries again
+   * later, since no watch event would bring the task back.
+   */
+  private async readBackClaim(taskId: string, lease: string, cause: StoreTimeoutError): Promise<Claim | null> {
     this.logger.warn({ task: taskId }, 'claim outcome unknown; reading owner back');
+    let owner;
     try {
-      const owner = await retryStore(this.clock, () => this.store.get(this.keys.taskOwner(taskId)));
-      if (owner.kv === null || owner.kv.lease !== lease) return null;
-      const props = await retryStore(this.clock, () => this.store.get(this.keys.taskProps(taskId)));
-      return this.holdClaim(taskId, owner.kv.createRevision, lease, props.kv);
+      owner = await retryStore(this.clock, () => this.store.get(this.keys.taskOwner(taskId)));
     } catch (error) {
-      // If the claim was applied, the watch shows an owner key of ours that no run uses, and it
-      // is deleted then.
-      this.logger.warn({ task: taskId, err: error }, 'reading owner back failed; leaving the task');
-      return null;
+      this.logger.warn({ task: taskId, err: error }, 'reading owner back failed');
+      throw new ClaimOutcomeUnknownError(taskId, { cause: error });
     }
+    if (owner.kv === null) throw new ClaimOutcomeUnknownError(taskId, { cause });
+    if (owner.kv.lease !== lease) return null;
+    const props = await retryStore(this.clock, () => this.store.get(this.keys.taskProps(taskId)));
+    return this.holdClaim(taskId, owner.kv.createRevision, lease, props.kv);
   }
 
   private holdClaim(taskId: string, fencingToken: number, lease: string, props: KeyValue | null): Claim | null {

@@ -266,6 +266,9 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       await this.clock.sleep(this.balanceEveryMs + jitterMs, signal);
       if (signal.aborted) return;
       await this.balance();
+      // A claim can fail without any later watch event for its task (an unknown outcome, a
+      // session lost mid-claim), so every balance period looks at every free task again.
+      if (this.currentState === 'running' && !this.frozenFlag) this.coordinator.offerUnclaimed();
     }
   }
 

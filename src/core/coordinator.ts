@@ -43,7 +43,8 @@ export interface Coordinator extends ClusterState {
 
   /**
    * Removes a finished task if this node still holds its claim; otherwise changes nothing.
-   * Resolves true when the task was removed, false when the claim was already gone.
+   * Resolves true when the task is gone afterwards, false when it still exists under a claim that
+   * is no longer this node's.
    */
   done(claim: Claim): Promise<boolean>;
 
