@@ -1,4 +1,5 @@
 import type { Scenario } from '../sim/scenario.js';
+import { scenario as buggifiedChurn } from './buggified-churn.js';
 import { scenario as clockSkew } from './clock-skew.js';
 import { scenario as commandStorm } from './command-storm.js';
 import { scenario as compactionPartition } from './compaction-partition.js';
@@ -38,6 +39,7 @@ export const SCENARIOS: readonly Scenario[] = [
   thunderingHerd,
   crashThenLeaderChange,
   slowHandlersJoin,
+  buggifiedChurn,
 ];
 
 /** Returns the built-in scenario named `name`, or undefined. */

@@ -64,6 +64,7 @@ export async function runScenario(scenario: Scenario, seed: string, logger: Logg
       balanceEveryMs: scenario.balanceEveryMs,
       shutdownTimeoutMs: scenario.shutdownTimeoutMs ?? 10_000,
       link: scenario.link ?? {},
+      ...(scenario.buggify === undefined ? {} : { buggify: scenario.buggify }),
     },
     root.fork('nodes'),
   );

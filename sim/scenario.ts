@@ -1,4 +1,5 @@
 import type { NodeCommand } from '../src/core/node-command.js';
+import type { BuggifyConfig } from './sim-buggify.js';
 import type { BalancerName } from './sim-node.js';
 import type { LinkConfig } from './sim-link.js';
 import type { WorkloadMix } from './workload.js';
@@ -60,4 +61,6 @@ export interface Scenario {
   quietPhaseMs?: number;
   /** Invariants that physics lets break in this scenario; see the single-runner checker. */
   expectedToBreak?: string[];
+  /** Delays and failures injected at the runtime's buggify points. Default: none. */
+  buggify?: BuggifyConfig;
 }

@@ -7,6 +7,8 @@ import { StoreCoordinator } from '../src/coordinator/store-coordinator.js';
 import type { Logger } from '../src/runtime/logger.js';
 import type { Random } from '../src/runtime/random.js';
 import type { History } from './history.js';
+import type { BuggifyConfig } from './sim-buggify.js';
+import { SimBuggify } from './sim-buggify.js';
 import { NodeClock } from './node-clock.js';
 import { NodeGate } from './node-gate.js';
 import type { Scheduler } from './scheduler.js';
@@ -30,6 +32,7 @@ export interface NodeEnvironment {
   balanceEveryMs: number;
   shutdownTimeoutMs: number;
   link: Partial<LinkConfig>;
+  buggify?: BuggifyConfig;
 }
 
 export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
@@ -62,6 +65,7 @@ export class SimNode {
       logger: env.logger,
       host: `host-${name}`,
       version: 'sim',
+      ...(env.buggify === undefined ? {} : { buggify: new SimBuggify(random.fork('buggify'), clock, env.buggify) }),
     });
     this.consumer = new Consumer({
       coordinator,

@@ -1,3 +1,4 @@
+import type { Buggify } from '../runtime/buggify.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { LeaseNotFoundError } from '../store/errors.js';
@@ -18,6 +19,7 @@ export interface NodeSessionOptions {
   onExpired: (reason: string) => void;
   /** Called when the session registered again on a fresh lease after it expired. */
   onReestablished: () => void;
+  buggify: Buggify;
 }
 
 /**
@@ -138,6 +140,7 @@ export class NodeSession {
     if (lease === null) return;
     const sentAt = this.options.clock.monotonic();
     try {
+      if (this.options.buggify.enabled) await this.options.buggify.point('keep-alive');
       await this.options.store.keepAliveOnce(lease);
       if (this.current === lease) this.confirmedAt = Math.max(this.confirmedAt, sentAt);
     } catch (error) {

@@ -1,3 +1,5 @@
+import type { Buggify } from '../runtime/buggify.js';
+import { noBuggify } from '../runtime/buggify.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { KeyValue, Store, Watch, WatchEvent } from '../store/store.js';
@@ -21,6 +23,8 @@ const MAX_RETRY_MS = 5_000;
 export class PrefixSync {
   private watch: Watch | undefined;
   private generation = 0;
+  /** Batches held back by an injected delay, handled strictly in arrival order. */
+  private delayed: Promise<void> = Promise.resolve();
   private readonly stopped = new AbortController();
 
   constructor(
@@ -29,6 +33,7 @@ export class PrefixSync {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly handlers: PrefixSyncHandlers,
+    private readonly buggify: Buggify = noBuggify,
   ) {}
 
   /** Lists and starts watching. Rejects when the first listing or watch fails. */
@@ -50,9 +55,7 @@ export class PrefixSync {
     if (generation !== this.generation) return;
     this.handlers.reset(listing.kvs, listing.revision);
     const watch = await this.store.watch(this.prefix, listing.revision + 1, {
-      onEvents: (events) => {
-        if (generation === this.generation) this.handlers.apply(events);
-      },
+      onEvents: (events) => this.deliver(generation, events),
       onError: (error) => {
         if (generation === this.generation) void this.recover(error);
       },
@@ -62,6 +65,17 @@ export class PrefixSync {
       return;
     }
     this.watch = watch;
+  }
+
+  private deliver(generation: number, events: WatchEvent[]): void {
+    const apply = (): void => {
+      if (generation === this.generation) this.handlers.apply(events);
+    };
+    if (!this.buggify.enabled) {
+      apply();
+      return;
+    }
+    this.delayed = this.delayed.then(() => this.buggify.point('watch-event').catch(() => undefined)).then(apply);
   }
 
   private async recover(cause: Error): Promise<void> {

@@ -4,6 +4,8 @@ import type { ClusterSnapshot } from '../core/balancer.js';
 import type { Claim, Coordinator, CoordinatorContext } from '../core/coordinator.js';
 import { parseNodeCommand } from '../core/node-command.js';
 import { validateNodeName } from '../core/task.js';
+import type { Buggify } from '../runtime/buggify.js';
+import { noBuggify } from '../runtime/buggify.js';
 import type { Clock } from '../runtime/clock.js';
 import { InvalidArgumentError, InvalidStateError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
@@ -38,6 +40,8 @@ export interface StoreCoordinatorOptions {
   host?: string;
   /** Software version shown in the registration. */
   version?: string;
+  /** Fault injection points for simulation. Default: none. */
+  buggify?: Buggify;
 }
 
 /** Minimum lease TTL in seconds; etcd grants no shorter lease. */
@@ -60,6 +64,7 @@ export class StoreCoordinator implements Coordinator {
   readonly keys: Keys;
   private readonly store: Store;
   private readonly clock: Clock;
+  private readonly buggify: Buggify;
   private readonly logger: Logger;
   private readonly session: NodeSession;
   private readonly view: ClusterView;
@@ -88,6 +93,7 @@ export class StoreCoordinator implements Coordinator {
     this.keys = new Keys(options.namespace);
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
+    this.buggify = options.buggify ?? noBuggify;
     this.logger = (options.logger ?? silentLogger).child({ node: options.node, component: 'coordinator' });
     this.host = options.host ?? hostname();
     this.version = options.version ?? '0.0.0';
@@ -104,6 +110,7 @@ export class StoreCoordinator implements Coordinator {
       onExpired: () => this.loseAllClaims(),
       // Claims attempted while the session was down were not retried, so offer every free task.
       onReestablished: () => this.view.offerUnowned(),
+      buggify: this.buggify,
     });
     this.view = new ClusterView(this.keys, this.node, this.logger, {
       ownerChanged: (taskId, entry) => this.checkOwner(taskId, entry),
@@ -114,11 +121,11 @@ export class StoreCoordinator implements Coordinator {
       new PrefixSync(this.store, this.keys.nodesPrefix, this.clock, this.logger, {
         reset: (kvs) => this.view.resetNodes(kvs),
         apply: (events) => this.view.applyNodeEvents(events),
-      }),
+      }, this.buggify),
       new PrefixSync(this.store, this.keys.tasksPrefix, this.clock, this.logger, {
         reset: (kvs, revision) => this.view.resetTasks(kvs, revision),
         apply: (events) => this.view.applyTaskEvents(events),
-      }),
+      }, this.buggify),
     ];
   }
 
@@ -211,6 +218,11 @@ export class StoreCoordinator implements Coordinator {
       throw error;
     }
     if (!result.succeeded) return null;
+    if (this.buggify.enabled) {
+      // An injected failure here stands for a reply lost after the claim was applied.
+      const injected = await this.buggify.point('claim-ack').then(() => false, () => true);
+      if (injected) return this.readBackClaim(taskId, lease, new StoreTimeoutError('injected claim reply loss'));
+    }
     const props = result.responses[1];
     return this.holdClaim(taskId, result.revision, lease, props?.type === 'get' ? props.kv : null);
   }

@@ -1,0 +1,32 @@
+import type { Buggify, BuggifyPoint } from '../src/runtime/buggify.js';
+import type { Clock } from '../src/runtime/clock.js';
+import type { Random } from '../src/runtime/random.js';
+import { StoreTimeoutError } from '../src/store/errors.js';
+
+export interface BuggifyConfig {
+  /** Probability that a point does anything when it is reached. */
+  probability: number;
+  /** Upper bound of an injected delay, in milliseconds. */
+  maxDelayMs: number;
+  /** Share of the active points that fail instead of waiting; never for watch events. */
+  failureShare: number;
+}
+
+/** Injected delays and failures at the runtime's buggify points, drawn from the node's seed. */
+export class SimBuggify implements Buggify {
+  readonly enabled = true;
+
+  constructor(
+    private readonly random: Random,
+    private readonly clock: Clock,
+    private readonly config: BuggifyConfig,
+  ) {}
+
+  point(name: BuggifyPoint): Promise<void> {
+    if (this.random.float() >= this.config.probability) return Promise.resolve();
+    if (name !== 'watch-event' && this.random.float() < this.config.failureShare) {
+      return Promise.reject(new StoreTimeoutError(`buggify failure at ${name}`));
+    }
+    return this.clock.sleep(1 + this.random.int(this.config.maxDelayMs));
+  }
+}
