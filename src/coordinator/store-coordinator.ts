@@ -7,7 +7,7 @@ import { validateNodeName } from '../core/task.js';
 import type { Buggify } from '../runtime/buggify.js';
 import { noBuggify } from '../runtime/buggify.js';
 import type { Clock } from '../runtime/clock.js';
-import { InvalidArgumentError, InvalidStateError } from '../runtime/errors.js';
+import { InvalidArgumentError, InvalidStateError, MetaforaError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { silentLogger } from '../runtime/logger.js';
 import { systemClock } from '../runtime/system-clock.js';
@@ -164,21 +164,39 @@ export class StoreCoordinator implements Coordinator {
   async release(claim: Claim): Promise<void> {
     const taskId = claim.task.id;
     this.claims.delete(taskId);
-    await this.settle(taskId, 'release', [{ type: 'delete', key: this.keys.taskOwner(taskId) }], claim.fencingToken);
+    await this.deleteOwnerKey(taskId, claim.fencingToken);
   }
 
+  /**
+   * Removes the task if this node still holds the claim. A failed attempt is retried until the
+   * outcome is known or the coordinator closes, because the node must learn whether the task is
+   * gone: a retry after a lost reply finds the claim gone, and then the task being gone is what
+   * done asked for, whoever removed it.
+   */
   async done(claim: Claim): Promise<boolean> {
     const taskId = claim.task.id;
     this.claims.delete(taskId);
-    const ops: Op[] = [
-      { type: 'delete', key: this.keys.task(taskId) },
-      { type: 'deletePrefix', prefix: this.keys.taskChildrenPrefix(taskId) },
-    ];
-    if (await this.settle(taskId, 'done', ops, claim.fencingToken)) return true;
-    // A retry after a lost reply finds the claim gone because the first attempt removed the
-    // task; the task being gone is what done asked for, whoever removed it.
-    const task = await retryStore(this.clock, () => this.store.get(this.keys.task(taskId)));
-    return task.kv === null;
+    const request = {
+      compare: [this.ownerIs(taskId, claim.fencingToken)],
+      success: [
+        { type: 'delete', key: this.keys.task(taskId) },
+        { type: 'deletePrefix', prefix: this.keys.taskChildrenPrefix(taskId) },
+      ] satisfies Op[],
+      failure: [{ type: 'get', key: this.keys.task(taskId) }] satisfies Op[],
+    };
+    for (let waitMs = 200; ; waitMs = Math.min(5_000, waitMs * 2)) {
+      try {
+        const result = await this.store.txn(request);
+        if (result.succeeded) return true;
+        const task = result.responses[0];
+        return task?.type === 'get' && task.kv === null;
+      } catch (error) {
+        const retryable = error instanceof MetaforaError && error.retryable;
+        if (!retryable || this.closed) throw error;
+        this.logger.warn({ task: taskId, err: error, waitMs }, 'marking task done failed; retrying');
+        await this.clock.sleep(waitMs, this.closing.signal);
+      }
+    }
   }
 
   async markStopping(): Promise<void> {
@@ -283,8 +301,7 @@ export class StoreCoordinator implements Coordinator {
       if (!this.strayClaims.has(taskId)) {
         this.strayClaims.set(taskId, owner.createRevision);
         this.logger.warn({ task: taskId }, 'owner key of this node has no run; deleting it');
-        const ops: Op[] = [{ type: 'delete', key: this.keys.taskOwner(taskId) }];
-        void this.settle(taskId, 'release', ops, owner.createRevision)
+        void this.deleteOwnerKey(taskId, owner.createRevision)
           .catch(() => undefined)
           .finally(() => this.strayClaims.delete(taskId));
       }
@@ -298,37 +315,39 @@ export class StoreCoordinator implements Coordinator {
   }
 
   /**
-   * Runs `ops` if the task's owner key is still the claim with `fencingToken`, and resolves whether
-   * it did. A few quick retries
-   * run in line; if they fail, the call rejects and the same guarded write keeps being retried in
-   * the background until it applies, the claim is gone, or the coordinator closes, because an
-   * owner key that no run uses would keep the task from running anywhere while this node lives.
+   * Deletes the task's owner key if it is still the claim with `fencingToken`. A few quick
+   * retries run in line. If they fail, the call rejects and the same guarded delete keeps being
+   * retried in the background until it applies, the claim is gone, or the coordinator closes. An
+   * owner key that no run uses would otherwise keep the task from running anywhere while this
+   * node lives.
    */
-  private async settle(taskId: string, step: 'release' | 'done', ops: Op[], fencingToken: number): Promise<boolean> {
+  private async deleteOwnerKey(taskId: string, fencingToken: number): Promise<void> {
     const attempt = () =>
-      this.store.txn({ compare: [this.ownerIs(taskId, fencingToken)], success: ops });
+      this.store.txn({
+        compare: [this.ownerIs(taskId, fencingToken)],
+        success: [{ type: 'delete', key: this.keys.taskOwner(taskId) }],
+      });
     try {
       const result = await retryStore(this.clock, attempt);
-      if (!result.succeeded) this.logger.info({ task: taskId, step }, 'claim no longer held; nothing to write');
-      return result.succeeded;
+      if (!result.succeeded) this.logger.info({ task: taskId }, 'claim no longer held; nothing to release');
     } catch (error) {
-      void this.settleInBackground(taskId, step, attempt);
+      void this.releaseInBackground(taskId, attempt);
       throw error;
     }
   }
 
-  private async settleInBackground(taskId: string, step: string, attempt: () => Promise<unknown>): Promise<void> {
-    this.logger.warn({ task: taskId, step }, 'guarded write failed; retrying in the background');
+  private async releaseInBackground(taskId: string, attempt: () => Promise<unknown>): Promise<void> {
+    this.logger.warn({ task: taskId }, 'release failed; retrying in the background');
     let waitMs = 500;
     while (!this.closed) {
       await this.clock.sleep(waitMs, this.closing.signal);
       if (this.closed) return;
       try {
         await attempt();
-        this.logger.info({ task: taskId, step }, 'guarded write applied after retries');
+        this.logger.info({ task: taskId }, 'release applied after retries');
         return;
       } catch (error) {
-        this.logger.warn({ task: taskId, step, err: error, waitMs }, 'guarded write failed again');
+        this.logger.warn({ task: taskId, err: error, waitMs }, 'release failed again');
         waitMs = Math.min(5_000, waitMs * 2);
       }
     }
