@@ -1,13 +1,16 @@
+import { SCENARIOS } from '../../scenarios/index.js';
 import { Client } from '../coordinator/client.js';
 import { EXIT_USAGE, errorLine, exitCodeOf, UsageError } from './cli-errors.js';
 import { parseCtlArgs } from './ctl-args.js';
 import { runCtlAction } from './ctl-command.js';
 import { runDemo } from './demo.js';
-import { CTL_HELP, DEMO_HELP, helpFor, MAIN_HELP, RUN_HELP } from './help.js';
+import { CTL_HELP, DEMO_HELP, helpFor, MAIN_HELP, RUN_HELP, SIM_HELP } from './help.js';
 import { openStore } from './open-store.js';
 import { packageVersion } from './package-version.js';
 import { parseRunArgs } from './run-args.js';
 import { runNode } from './run-command.js';
+import { parseSimArgs } from './sim-args.js';
+import { runSimCommand } from './sim-command.js';
 
 /** The streams, environment and process facts the CLI uses. */
 export interface CliIo {
@@ -56,11 +59,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return ctlCommand(rest, io);
     case 'demo':
       return demoCommand(rest, io);
+    case 'sim':
+      return simCommand(rest, io);
     default:
       throw new UsageError(
         command.startsWith('-')
           ? `unknown option ${command}: see metafora --help`
-          : `unknown command ${JSON.stringify(command)}: use run, ctl or demo, or see metafora --help`,
+          : `unknown command ${JSON.stringify(command)}: use run, ctl, demo or sim, or see metafora --help`,
       );
   }
 }
@@ -73,7 +78,7 @@ function printHelp(topics: string[], io: CliIo): number {
   }
   const text = helpFor(topic);
   if (text === undefined) {
-    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run, ctl or demo`);
+    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run, ctl, demo or sim`);
   }
   io.stdout(text);
   return 0;
@@ -117,4 +122,13 @@ async function demoCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`unknown argument ${JSON.stringify(first)} for demo: it takes no arguments`);
   }
   return runDemo({ write: (text) => io.stdout(text), tty: io.stdoutIsTty === true });
+}
+
+async function simCommand(argv: string[], io: CliIo): Promise<number> {
+  const invocation = parseSimArgs(argv, SCENARIOS.map((scenario) => scenario.name));
+  if (invocation.kind === 'help') {
+    io.stdout(SIM_HELP);
+    return 0;
+  }
+  return runSimCommand(invocation, io);
 }

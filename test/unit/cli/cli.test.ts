@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { CliIo } from '../../../src/cli/cli.js';
 import { runCli } from '../../../src/cli/cli.js';
-import { CTL_HELP, MAIN_HELP, RUN_HELP } from '../../../src/cli/help.js';
+import { CTL_HELP, MAIN_HELP, RUN_HELP, SIM_HELP } from '../../../src/cli/help.js';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -28,6 +28,8 @@ describe('runCli', () => {
     [['help', 'ctl'], CTL_HELP],
     [['run', '-h'], RUN_HELP],
     [['ctl', '--help'], CTL_HELP],
+    [['help', 'sim'], SIM_HELP],
+    [['sim', '-h'], SIM_HELP],
   ])('prints the help for %j', async (argv, text) => {
     expect(await run(argv)).toEqual({ code: 0, stdout: text, stderr: '' });
   });
@@ -37,11 +39,22 @@ describe('runCli', () => {
   });
 
   it.each([
-    [['help', 'frob'], 'metafora: unknown command "frob": use run, ctl or demo\n'],
-    [['frob'], 'metafora: unknown command "frob": use run, ctl or demo, or see metafora --help\n'],
+    [['help', 'frob'], 'metafora: unknown command "frob": use run, ctl, demo or sim\n'],
+    [['frob'], 'metafora: unknown command "frob": use run, ctl, demo or sim, or see metafora --help\n'],
     [['-x'], 'metafora: unknown option -x: see metafora --help\n'],
   ])('rejects %j', async (argv, line) => {
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: line });
+  });
+
+  it('exits 2 with one error line for bad sim input', async () => {
+    expect(await run(['sim', 'nope', '--seed', '1'])).toMatchObject({ code: 2, stdout: '' });
+    expect((await run(['sim', 'nope'])).stderr).toMatch(/^metafora: unknown scenario "nope": use one of steady-state, .*\n$/);
+  });
+
+  it('lists the sim scenarios', async () => {
+    const result = await run(['sim', '--list']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^steady-state {2,}\S/);
   });
 
   it('lists every run option with its default in the help', () => {
