@@ -16,9 +16,11 @@ export interface NodeSessionOptions {
   safetyMarginMs: number;
   registration: () => NodeRegistration;
   /** Called when this node must assume its lease is gone; the session then registers anew. */
-  onExpired: (reason: string) => void;
-  /** Called when the session registered again on a fresh lease after it expired. */
-  onReestablished: () => void;
+  onExpired: (lease: LeaseId, reason: string) => void;
+  /** Called when the node registered on `lease`; `again` after an expiry. */
+  onStarted: (lease: LeaseId, again: boolean) => void;
+  /** Called when the store confirmed a renewal of `lease`. */
+  onConfirmed: (lease: LeaseId) => void;
   buggify: Buggify;
 }
 
@@ -64,6 +66,7 @@ export class NodeSession {
       await this.options.clock.sleep(1_000, this.stopped.signal);
     }
     this.current = lease;
+    this.options.onStarted(lease, false);
     void this.keepAliveLoop();
     void this.watchdogLoop();
   }
@@ -84,12 +87,18 @@ export class NodeSession {
     if (lease !== null) await this.options.store.revokeLease(lease);
   }
 
+  /** Ends the session if `lease` is still its lease: the store reported it unknown. */
+  leaseNotFound(lease: LeaseId): void {
+    if (this.current === lease) this.expire('lease not found');
+  }
+
   private expire(reason: string): void {
-    if (this.current === null) return;
-    this.options.logger.warn({ reason, lease: this.current }, 'session expired; stopping tasks');
-    this.previous = this.current;
+    const lease = this.current;
+    if (lease === null) return;
+    this.options.logger.warn({ reason, lease }, 'session expired; stopping tasks');
+    this.previous = lease;
     this.current = null;
-    this.options.onExpired(reason);
+    this.options.onExpired(lease, reason);
     this.wake.abort();
   }
 
@@ -142,10 +151,13 @@ export class NodeSession {
     try {
       if (this.options.buggify.enabled) await this.options.buggify.point('keep-alive');
       await this.options.store.keepAliveOnce(lease);
-      if (this.current === lease) this.confirmedAt = Math.max(this.confirmedAt, sentAt);
+      if (this.current === lease) {
+        this.confirmedAt = Math.max(this.confirmedAt, sentAt);
+        this.options.onConfirmed(lease);
+      }
     } catch (error) {
       if (error instanceof LeaseNotFoundError) {
-        if (this.current === lease) this.expire('lease not found');
+        this.leaseNotFound(lease);
         return;
       }
       this.options.logger.warn({ err: error, lease }, 'lease keep-alive failed; retrying');
@@ -163,7 +175,7 @@ export class NodeSession {
       }
       this.current = lease;
       this.options.logger.info({ lease }, 'session re-established');
-      this.options.onReestablished();
+      this.options.onStarted(lease, true);
       return true;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'registering again failed; retrying');

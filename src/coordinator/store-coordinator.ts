@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import type { ClusterSnapshot } from '../core/balancer.js';
 import type { Claim, Coordinator, CoordinatorContext } from '../core/coordinator.js';
 import { parseNodeCommand } from '../core/node-command.js';
+import type { TaskCommandSource } from '../core/task-command.js';
+import { TypedEmitter } from '../core/typed-emitter.js';
 import { validateNodeName } from '../core/task.js';
 import type { Buggify } from '../runtime/buggify.js';
 import { noBuggify } from '../runtime/buggify.js';
@@ -20,6 +22,7 @@ import { ClaimOutcomeUnknownError } from './errors.js';
 import { NodeSession } from './node-session.js';
 import { PrefixSync } from './prefix-sync.js';
 import { retryStore } from './retry.js';
+import { TaskCommandRouter } from './task-command-router.js';
 
 export interface StoreCoordinatorOptions {
   store: Store;
@@ -58,8 +61,17 @@ interface HeldClaim {
   lease: string;
 }
 
+export interface StoreCoordinatorEvents extends Record<string, unknown> {
+  /** Fires when the store confirmed a renewal of the node's lease. */
+  'lease-confirmed': { lease: string };
+  /** Fires when the node assumes its lease is gone and reports its claims lost. */
+  'session-expired': { lease: string; reason: string };
+  /** Fires when the node registered on a lease: at start and after every expiry. */
+  'session-started': { lease: string };
+}
+
 /** The coordinator on a `Store`, with the key layout of `Keys`. */
-export class StoreCoordinator implements Coordinator {
+export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> implements Coordinator {
   readonly node: string;
   readonly keys: Keys;
   private readonly store: Store;
@@ -69,6 +81,7 @@ export class StoreCoordinator implements Coordinator {
   private readonly session: NodeSession;
   private readonly view: ClusterView;
   private readonly syncs: PrefixSync[];
+  private readonly taskCommandRouter: TaskCommandRouter;
   private readonly claims = new Map<string, HeldClaim>();
   private readonly claiming = new Set<string>();
   /** Owner keys of this node that no run uses, waiting to be deleted: task id to createRevision. */
@@ -82,6 +95,7 @@ export class StoreCoordinator implements Coordinator {
   private readonly closing = new AbortController();
 
   constructor(options: StoreCoordinatorOptions) {
+    super();
     validateNodeName(options.node);
     const ttlSeconds = options.leaseTtlSeconds ?? 10;
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < MIN_LEASE_TTL_SECONDS) {
@@ -107,15 +121,24 @@ export class StoreCoordinator implements Coordinator {
       ttlSeconds,
       safetyMarginMs: options.leaseSafetyMarginMs ?? defaultSafetyMarginMs(ttlSeconds),
       registration: () => ({ node: this.node, host: this.host, started: this.startedAt, version: this.version }),
-      onExpired: () => this.loseAllClaims(),
-      // Claims attempted while the session was down were not retried, so offer every free task.
-      onReestablished: () => this.view.offerUnowned(),
+      onExpired: (lease, reason) => {
+        this.loseAllClaims();
+        this.emit('session-expired', { lease, reason });
+      },
+      onStarted: (lease, again) => {
+        this.emit('session-started', { lease });
+        // Claims attempted while the session was down were not retried, so offer every free task.
+        if (again) this.view.offerUnowned();
+      },
+      onConfirmed: (lease) => this.emit('lease-confirmed', { lease }),
       buggify: this.buggify,
     });
+    this.taskCommandRouter = new TaskCommandRouter(this.store, this.keys, this.clock);
     this.view = new ClusterView(this.keys, this.node, this.logger, {
       ownerChanged: (taskId, entry) => this.checkOwner(taskId, entry),
       unowned: (taskId) => this.context?.offer(taskId),
       nodeCommand: (kv) => this.queueCommand(kv),
+      taskCommand: (taskId, kv) => this.taskCommandRouter.deliver(taskId, kv),
     });
     this.syncs = [
       new PrefixSync(this.store, this.keys.nodesPrefix, this.clock, this.logger, {
@@ -143,6 +166,10 @@ export class StoreCoordinator implements Coordinator {
 
   offerUnclaimed(): void {
     this.view.offerUnowned();
+  }
+
+  taskCommands(claim: Claim): TaskCommandSource {
+    return this.taskCommandRouter.source(claim, () => this.view.commands.get(claim.task.id));
   }
 
   async claim(taskId: string): Promise<Claim | null> {
@@ -230,6 +257,7 @@ export class StoreCoordinator implements Coordinator {
       if (error instanceof LeaseNotFoundError) {
         // The store no longer knows this node's lease: the session is lost, not the task.
         this.logger.warn({ task: taskId, lease }, 'claim found the lease gone');
+        this.session.leaseNotFound(lease);
         return null;
       }
       if (error instanceof StoreTimeoutError) return this.readBackClaim(taskId, lease, error);
