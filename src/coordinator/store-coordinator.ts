@@ -84,6 +84,9 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
   private readonly taskCommandRouter: TaskCommandRouter;
   private readonly claims = new Map<string, HeldClaim>();
   private readonly claiming = new Set<string>();
+  /** Guarded releases that failed, by task, each with the transaction to try again. */
+  private readonly pendingReleases = new Map<string, () => Promise<unknown>>();
+  private retryingReleases = false;
   /** Owner keys of this node that no run uses, waiting to be deleted: task id to createRevision. */
   private readonly strayClaims = new Map<string, number>();
   private readonly startedAt: string;
@@ -364,20 +367,40 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
     }
   }
 
-  private async releaseInBackground(taskId: string, attempt: () => Promise<unknown>): Promise<void> {
+  /**
+   * Queues a failed guarded release for the background loop; one loop serves every pending
+   * release, so a node cut off with many claims keeps one timer, not one per task.
+   */
+  private releaseInBackground(taskId: string, attempt: () => Promise<unknown>): void {
     this.logger.warn({ task: taskId }, 'release failed; retrying in the background');
+    this.pendingReleases.set(taskId, attempt);
+    if (!this.retryingReleases) void this.retryPendingReleases();
+  }
+
+  private async retryPendingReleases(): Promise<void> {
+    this.retryingReleases = true;
+    try {
+      await this.retryPendingReleasesUntilDone();
+    } finally {
+      this.retryingReleases = false;
+    }
+  }
+
+  private async retryPendingReleasesUntilDone(): Promise<void> {
     let waitMs = 500;
-    while (!this.closed) {
+    while (!this.closed && this.pendingReleases.size > 0) {
       await this.clock.sleep(waitMs, this.closing.signal);
-      if (this.closed) return;
-      try {
-        await attempt();
-        this.logger.info({ task: taskId }, 'release applied after retries');
-        return;
-      } catch (error) {
-        this.logger.warn({ task: taskId, err: error, waitMs }, 'release failed again');
-        waitMs = Math.min(5_000, waitMs * 2);
+      for (const [taskId, attempt] of [...this.pendingReleases]) {
+        if (this.closed) return;
+        try {
+          await attempt();
+          this.pendingReleases.delete(taskId);
+          this.logger.info({ task: taskId }, 'release applied after retries');
+        } catch (error) {
+          this.logger.warn({ task: taskId, err: error, waitMs }, 'release failed again');
+        }
       }
+      waitMs = Math.min(5_000, waitMs * 2);
     }
   }
 
