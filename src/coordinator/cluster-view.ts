@@ -19,6 +19,11 @@ export interface ClusterViewListener {
   unowned(taskId: string): void;
   /** A command key for this node appeared. */
   nodeCommand(kv: KeyValue): void;
+  /**
+   * A task's command key was written, or a listing found it. A listing reports a command again,
+   * so listeners skip revisions they already saw.
+   */
+  taskCommand(taskId: string, kv: KeyValue): void;
 }
 
 /**
@@ -28,6 +33,8 @@ export interface ClusterViewListener {
 export class ClusterView {
   readonly tasks = new Map<string, TaskEntry>();
   readonly nodes = new Map<string, NodeRegistration>();
+  /** The stored command of each task that has one: task id to its command key. */
+  readonly commands = new Map<string, KeyValue>();
 
   constructor(
     private readonly keys: Keys,
@@ -39,23 +46,37 @@ export class ClusterView {
   resetTasks(kvs: KeyValue[], revision: number): void {
     const previous = new Set(this.tasks.keys());
     this.tasks.clear();
-    for (const kv of kvs) this.applyTaskKey(kv.key, kv, revision);
+    this.commands.clear();
+    for (const kv of kvs) {
+      if (!this.applyCommandKey(kv.key, kv)) this.applyTaskKey(kv.key, kv, revision);
+    }
     for (const taskId of new Set([...previous, ...this.tasks.keys()])) {
       this.listener.ownerChanged(taskId, this.tasks.get(taskId));
     }
     this.offerUnowned();
+    for (const [taskId, kv] of this.commands) this.listener.taskCommand(taskId, kv);
   }
 
   applyTaskEvents(events: WatchEvent[]): void {
     const touched = new Set<string>();
+    const commands: KeyValue[] = [];
     for (const event of events) {
-      const taskId = this.applyTaskKey(event.kv.key, event.type === 'put' ? event.kv : null, event.kv.modRevision);
+      const kv = event.type === 'put' ? event.kv : null;
+      if (this.applyCommandKey(event.kv.key, kv)) {
+        if (kv !== null) commands.push(kv);
+        continue;
+      }
+      const taskId = this.applyTaskKey(event.kv.key, kv, event.kv.modRevision);
       if (taskId !== undefined) touched.add(taskId);
     }
     for (const taskId of touched) {
       const entry = this.tasks.get(taskId);
       this.listener.ownerChanged(taskId, entry);
       if (entry?.exists === true && entry.owner === null) this.listener.unowned(taskId);
+    }
+    for (const kv of commands) {
+      const taskId = this.keys.parseTaskKey(kv.key)?.task;
+      if (taskId !== undefined && this.commands.get(taskId) === kv) this.listener.taskCommand(taskId, kv);
     }
   }
 
@@ -88,6 +109,15 @@ export class ClusterView {
       .map((registration) => registration.node)
       .sort();
     return { totalTasks, counts, activeNodes };
+  }
+
+  /** Records a task's command key (null for a delete); returns false for keys of another kind. */
+  private applyCommandKey(key: string, kv: KeyValue | null): boolean {
+    const parsed = this.keys.parseTaskKey(key);
+    if (parsed?.child !== 'commands') return false;
+    if (kv === null) this.commands.delete(parsed.task);
+    else this.commands.set(parsed.task, kv);
+    return true;
   }
 
   /** Applies one task key's new value (null for a delete); returns the task id it belongs to. */

@@ -183,7 +183,8 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     const logger = this.logger.child({ task: taskId });
     logger.info({ fencingToken: claim.fencingToken }, 'task claimed');
     this.emit('claimed', { task: claim.task, fencingToken: claim.fencingToken });
-    const run = new TaskRun(claim, this.handler, this.clock, logger);
+    const commands = this.coordinator.taskCommands?.(claim);
+    const run = new TaskRun(claim, this.handler, this.clock, logger, commands);
     this.runs.set(taskId, run);
     const finished = this.finishRun(run).finally(() => this.finishing.delete(taskId));
     this.finishing.set(taskId, finished);

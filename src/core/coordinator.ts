@@ -1,6 +1,7 @@
 import type { ClusterState } from './balancer.js';
 import type { NodeCommand } from './node-command.js';
 import type { Task } from './task.js';
+import type { TaskCommandSource } from './task-command.js';
 
 /** A claim this node holds on a task. */
 export interface Claim {
@@ -47,6 +48,12 @@ export interface Coordinator extends ClusterState {
    * is no longer this node's.
    */
   done(claim: Claim): Promise<boolean>;
+
+  /**
+   * Returns the command stream of a claimed task, which the consumer hands to the task's handler.
+   * Optional: a coordinator without task commands leaves it out.
+   */
+  taskCommands?(claim: Claim): TaskCommandSource;
 
   /** Offers again every known task without an owner, for example after an unfreeze. */
   offerUnclaimed(): void;

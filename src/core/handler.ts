@@ -1,6 +1,7 @@
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { Task } from './task.js';
+import type { TaskCommandSource } from './task-command.js';
 
 /** What a handler receives for one run of one claimed task. */
 export interface TaskContext {
@@ -19,6 +20,11 @@ export interface TaskContext {
   readonly clock: Clock;
   /** A logger bound to the node and the task. */
   readonly logger: Logger;
+  /**
+   * The commands operators write for this task, when the coordinator delivers them (the
+   * `StoreCoordinator` does); undefined otherwise. Handlers that ignore commands leave them stored.
+   */
+  readonly commands?: TaskCommandSource;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { StopReason } from './consumer-events.js';
 import type { Claim } from './coordinator.js';
 import type { Handler, HandlerResult } from './handler.js';
+import type { TaskCommandSource } from './task-command.js';
 
 /** One run of one claimed task on this node, from handler start to its final result. */
 export class TaskRun {
@@ -18,6 +19,7 @@ export class TaskRun {
     handler: Handler,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly commands?: TaskCommandSource,
   ) {
     this.startedAt = clock.now();
     this.result = this.execute(handler);
@@ -57,6 +59,7 @@ export class TaskRun {
         fencingToken: this.claim.fencingToken,
         clock: this.clock,
         logger: this.logger,
+        commands: this.commands,
       });
       result = this.checkResult(returned);
     } catch (error) {
