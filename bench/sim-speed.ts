@@ -43,8 +43,12 @@ async function main(): Promise<number> {
   const seed = process.argv[2] ?? '1';
   console.log(`${scenario.name}: ${scenario.nodes} nodes, 1,000 tasks, ${scenario.faultPhaseMs / 1000} s of faults, seed ${seed}`);
   const startedAt = performance.now();
+  const cpuBefore = process.cpuUsage();
   const run = await runScenario(scenario, seed);
   const wallSeconds = (performance.now() - startedAt) / 1000;
+  // CPU time (user + system, in microseconds) depends less than wall time on other load.
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const simulatedSeconds = run.simulatedMs / 1000;
   // maxRSS is in kilobytes (KiB on Linux).
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -52,6 +56,7 @@ async function main(): Promise<number> {
   const rows: [string, string][] = [
     ['simulated', `${simulatedSeconds.toFixed(0)} s`],
     ['wall', `${wallSeconds.toFixed(1)} s`],
+    ['cpu', `${cpuSeconds.toFixed(1)} s (user + system)`],
     ['speed', `${(simulatedSeconds / wallSeconds).toFixed(1)} simulated s per wall s`],
     ['events', thousands(run.events)],
     ['event rate', `${thousands(run.events / wallSeconds)} events per wall s`],
