@@ -16,7 +16,10 @@ import type { Scenario } from './scenario.js';
 import { Scheduler } from './scheduler.js';
 import { SimCluster } from './sim-cluster.js';
 import { StoreServer } from './store-server.js';
+import type { RuntimeVariants } from './sim-node.js';
 import { Workload } from './workload.js';
+
+export type { RuntimeVariants } from './sim-node.js';
 
 const NAMESPACE = '/sim';
 
@@ -42,8 +45,14 @@ export function quietPhaseMs(scenario: Scenario): number {
 /**
  * Runs `scenario` with `seed` on virtual time: starts the nodes, submits tasks, injects the
  * faults, heals everything for the quiet phase, snapshots the store and checks every invariant.
+ * `variants` swaps runtime parts for tests; the same scenario and seed without them is the real run.
  */
-export async function runScenario(scenario: Scenario, seed: string, logger: Logger = silentLogger): Promise<RunResult> {
+export async function runScenario(
+  scenario: Scenario,
+  seed: string,
+  logger: Logger = silentLogger,
+  variants?: RuntimeVariants,
+): Promise<RunResult> {
   const scheduler = new Scheduler();
   const root = new SeededRandom(`${scenario.name}/${seed}`);
   const store = new MemoryStore({ clock: new NodeClock(scheduler) });
@@ -65,6 +74,7 @@ export async function runScenario(scenario: Scenario, seed: string, logger: Logg
       shutdownTimeoutMs: scenario.shutdownTimeoutMs ?? 10_000,
       link: scenario.link ?? {},
       ...(scenario.buggify === undefined ? {} : { buggify: scenario.buggify }),
+      ...(variants === undefined ? {} : { variants }),
     },
     root.fork('nodes'),
   );

@@ -3,6 +3,8 @@ import { Consumer } from '../src/core/consumer.js';
 import { DumbBalancer } from '../src/core/dumb-balancer.js';
 import { FairBalancer } from '../src/core/fair-balancer.js';
 import { SleepBalancer } from '../src/core/sleep-balancer.js';
+import type { Coordinator } from '../src/core/coordinator.js';
+import type { StoreCoordinatorOptions } from '../src/coordinator/store-coordinator.js';
 import { StoreCoordinator } from '../src/coordinator/store-coordinator.js';
 import type { Logger } from '../src/runtime/logger.js';
 import type { Random } from '../src/runtime/random.js';
@@ -19,6 +21,17 @@ import type { Workload } from './workload.js';
 
 export type BalancerName = 'fair' | 'sleep' | 'dumb';
 
+/**
+ * Test-only replacements for runtime parts, so tests can show that the checkers catch a known
+ * bug. Never part of a scenario's JSON: a run with variants is not the runtime under test.
+ */
+export interface RuntimeVariants {
+  /** Builds each node's coordinator instead of `new StoreCoordinator(options)`. */
+  coordinator?: (options: StoreCoordinatorOptions) => Coordinator;
+  /** Builds each node's balancer instead of the built-in one named `name`. */
+  balancer?: (name: BalancerName) => Balancer;
+}
+
 /** What every node of a run shares. */
 export interface NodeEnvironment {
   scheduler: Scheduler;
@@ -33,6 +46,7 @@ export interface NodeEnvironment {
   shutdownTimeoutMs: number;
   link: Partial<LinkConfig>;
   buggify?: BuggifyConfig;
+  variants?: RuntimeVariants;
 }
 
 export type NodeStatus = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
@@ -56,7 +70,7 @@ export class SimNode {
     this.gate = new NodeGate(env.scheduler);
     clock.attach(this.gate);
     this.link = new SimLink(env.scheduler, env.server, this.gate, random.fork('link'), env.link);
-    const coordinator = new StoreCoordinator({
+    const coordinatorOptions: StoreCoordinatorOptions = {
       store: this.link,
       node: name,
       namespace: env.namespace,
@@ -66,11 +80,12 @@ export class SimNode {
       host: `host-${name}`,
       version: 'sim',
       ...(env.buggify === undefined ? {} : { buggify: new SimBuggify(random.fork('buggify'), clock, env.buggify) }),
-    });
+    };
+    const coordinator = env.variants?.coordinator?.(coordinatorOptions) ?? new StoreCoordinator(coordinatorOptions);
     this.consumer = new Consumer({
       coordinator,
       handler: env.workload.handler(name),
-      balancer: createBalancer(env.balancer),
+      balancer: env.variants?.balancer?.(env.balancer) ?? createBalancer(env.balancer),
       clock,
       random: random.fork('consumer'),
       logger: env.logger,
