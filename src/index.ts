@@ -30,3 +30,28 @@ export { StoreCoordinator } from './coordinator/store-coordinator.js';
 export type { StoreCoordinatorOptions } from './coordinator/store-coordinator.js';
 export { Client } from './coordinator/client.js';
 export { Keys, DEFAULT_NAMESPACE } from './coordinator/keys.js';
+export type { TaskCommand, TaskCommandSource } from './core/task-command.js';
+export { StateStore } from './coordinator/state-store.js';
+export type { StateStoreOptions, StateWriteOutcome, StoredState } from './coordinator/state-store.js';
+export { TaskExistsError, TaskNotFoundError, NodeNotFoundError } from './coordinator/errors.js';
+
+export { stateMachineHandler } from './statemachine/state-machine-handler.js';
+export type { StateMachineOptions } from './statemachine/state-machine-handler.js';
+export type { StatefulContext, StatefulHandler } from './statemachine/stateful-handler.js';
+export { TRANSITIONS, applyMessage, nextState } from './statemachine/transitions.js';
+export type { Transition } from './statemachine/transitions.js';
+export {
+  INITIAL_STATE,
+  InvalidTaskStateError,
+  STATE_NAMES,
+  TERMINAL_STATES,
+  isStateName,
+  isTerminal,
+  parseTaskState,
+  serializeTaskState,
+} from './statemachine/task-state.js';
+export type { StateName, TaskError, TaskState } from './statemachine/task-state.js';
+export { MESSAGE_TYPES, isMessageType, messageRecord, parseMessage, serializeMessage } from './statemachine/message.js';
+export type { Message, MessageType } from './statemachine/message.js';
+export { ERROR_HANDLER_DEFAULTS, createErrorHandler, defaultErrorHandler } from './statemachine/error-handler.js';
+export type { ErrorHandler, ErrorHandlerOptions, FaultDecision, FaultInput } from './statemachine/error-handler.js';

@@ -13,6 +13,13 @@ export class TaskExistsError extends CoordinatorError {
   }
 }
 
+/** A task id names no submitted task. */
+export class TaskNotFoundError extends CoordinatorError {
+  constructor(readonly task: string) {
+    super(`task ${JSON.stringify(task)} not found: list the tasks with metafora ctl tasks`);
+  }
+}
+
 /** A command was addressed to a node that is not registered in the namespace. */
 export class NodeNotFoundError extends CoordinatorError {
   constructor(
