@@ -5,10 +5,12 @@ import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Random } from '../runtime/random.js';
 import { systemClock } from '../runtime/system-clock.js';
 import { systemRandom } from '../runtime/system-random.js';
-import type { KeyValue, Store } from '../store/store.js';
-import { NodeNotFoundError, TaskExistsError } from './errors.js';
+import type { Store } from '../store/store.js';
+import type { NodeInfo, TaskInfo } from './client-listing.js';
+import { collectNodes, collectTasks, countOwnedTasks } from './client-listing.js';
+import { NodeNotFoundError, TaskExistsError, TaskNotFoundError } from './errors.js';
 import { Keys } from './keys.js';
-import type { NodeRegistration, OwnerRecord } from './keys.js';
+import { StateStore } from './state-store.js';
 
 export interface ClientOptions {
   store: Store;
@@ -20,26 +22,7 @@ export interface ClientOptions {
   random?: Random;
 }
 
-/** One submitted task as `Client.tasks()` lists it. */
-export interface TaskInfo {
-  id: string;
-  /** The node that owns the claim, or null when the task is unclaimed. */
-  owner: string | null;
-  /** The props given at submission, parsed from JSON; null when none were given. */
-  props: unknown;
-}
-
-/** One registered node as `Client.nodes()` lists it. */
-export interface NodeInfo {
-  node: string;
-  host: string;
-  /** ISO 8601 time the node started, from its own clock. */
-  started: string;
-  /** Number of tasks whose owner key names this node. */
-  tasks: number;
-  /** True once the node has begun a graceful shutdown. */
-  stopping: boolean;
-}
+export type { NodeInfo, TaskInfo } from './client-listing.js';
 
 /**
  * The value written at `<ns>/tasks/<id>`. Only the key's existence matters to the cluster; the
@@ -61,6 +44,7 @@ export class Client {
   private readonly keys: Keys;
   private readonly clock: Clock;
   private readonly random: Random;
+  private readonly states: StateStore;
   private lastCommandMs = 0;
   private commandSequence = 0;
 
@@ -69,6 +53,7 @@ export class Client {
     this.keys = new Keys(options.namespace);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? systemRandom();
+    this.states = new StateStore({ store: this.store, namespace: options.namespace });
   }
 
   /**
@@ -109,10 +94,57 @@ export class Client {
     return response?.type === 'delete' && response.deleted > 0;
   }
 
-  /** Lists every submitted task, sorted by id, from one consistent read. */
+  /** Lists every submitted task, sorted by id, with its state name, from one consistent read. */
   async tasks(): Promise<TaskInfo[]> {
-    const { kvs } = await this.store.range(this.keys.tasksPrefix);
-    return collectTasks(this.keys, kvs);
+    const result = await this.store.txn({
+      compare: [],
+      success: [
+        { type: 'range', prefix: this.keys.tasksPrefix },
+        { type: 'range', prefix: this.keys.statePrefix },
+      ],
+    });
+    const [taskRange, stateRange] = result.responses;
+    const taskKvs = taskRange?.type === 'range' ? taskRange.kvs : [];
+    const stateKvs = stateRange?.type === 'range' ? stateRange.kvs : [];
+    return collectTasks(this.keys, taskKvs, stateKvs);
+  }
+
+  /**
+   * Stores `command` as JSON at `<ns>/tasks/<id>/commands`, replacing a command not handled yet.
+   * The write is guarded by the task's key, so a command never lands for a task that is gone.
+   * Throws `InvalidArgumentError` for an invalid id or a command that is not JSON data, and
+   * `TaskNotFoundError` when the task does not exist.
+   */
+  async sendTaskCommand(id: string, command: unknown): Promise<void> {
+    validateTaskId(id);
+    let value: string | undefined;
+    try {
+      value = JSON.stringify(command);
+    } catch (error) {
+      throw new InvalidArgumentError(`invalid task command: cannot be written as JSON (${(error as Error).message})`);
+    }
+    if (value === undefined) {
+      throw new InvalidArgumentError(`invalid task command of type ${typeof command}: pass plain data`);
+    }
+    const result = await this.store.txn({
+      compare: [{ key: this.keys.task(id), target: 'version', op: '>', value: 0 }],
+      success: [{ type: 'put', key: this.keys.taskCommand(id), value }],
+    });
+    if (!result.succeeded) throw new TaskNotFoundError(id);
+  }
+
+  /** Reads the stored state text of task `id`; null when none is stored. */
+  async readState(id: string): Promise<string | null> {
+    validateTaskId(id);
+    return (await this.states.read(id))?.value ?? null;
+  }
+
+  /**
+   * Overwrites the stored state of task `id` with `value`, with no guard, to repair a state. A
+   * node running the task keeps its own copy and may overwrite this with its next transition.
+   */
+  async overwriteState(id: string, value: string): Promise<void> {
+    await this.states.overwrite(id, value);
   }
 
   /** Lists every registered node, sorted by name, with its task count from the same revision. */
@@ -188,88 +220,4 @@ function serializeProps(props: unknown): string {
     );
   }
   return text;
-}
-
-function collectTasks(keys: Keys, kvs: KeyValue[]): TaskInfo[] {
-  const byId = new Map<string, TaskInfo>();
-  const children: { task: string; child: string; value: string }[] = [];
-  for (const kv of kvs) {
-    const parsed = keys.parseTaskKey(kv.key);
-    if (parsed === undefined) continue;
-    if (parsed.child === null) {
-      byId.set(parsed.task, { id: parsed.task, owner: null, props: null });
-    } else {
-      children.push({ task: parsed.task, child: parsed.child, value: kv.value });
-    }
-  }
-  // Keys below a task whose own key is absent are leftovers of a deletion in flight; skip them.
-  for (const { task, child, value } of children) {
-    const info = byId.get(task);
-    if (info === undefined) continue;
-    if (child === 'props') info.props = parseJsonOrText(value);
-    if (child === 'owner') info.owner = ownerName(value);
-  }
-  return [...byId.values()].sort((a, b) => compareStrings(a.id, b.id));
-}
-
-function countOwnedTasks(keys: Keys, kvs: KeyValue[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kv of kvs) {
-    if (keys.parseTaskKey(kv.key)?.child !== 'owner') continue;
-    const owner = ownerName(kv.value);
-    counts.set(owner, (counts.get(owner) ?? 0) + 1);
-  }
-  return counts;
-}
-
-function collectNodes(keys: Keys, kvs: KeyValue[], taskCounts: Map<string, number>): NodeInfo[] {
-  const nodes: NodeInfo[] = [];
-  for (const kv of kvs) {
-    const parsed = keys.parseNodeKey(kv.key);
-    if (parsed === undefined || parsed.commandId !== null) continue;
-    const registration = parseRegistration(kv.value);
-    nodes.push({
-      node: parsed.node,
-      host: registration.host ?? '',
-      started: registration.started ?? '',
-      tasks: taskCounts.get(parsed.node) ?? 0,
-      stopping: registration.stopping === true,
-    });
-  }
-  return nodes.sort((a, b) => compareStrings(a.node, b.node));
-}
-
-/** Reads the fields of a registration, leaving out the ones that are missing or mistyped. */
-function parseRegistration(value: string): Partial<NodeRegistration> {
-  const record = parseJsonOrText(value);
-  if (typeof record !== 'object' || record === null) return {};
-  const fields = record as Record<string, unknown>;
-  const result: Partial<NodeRegistration> = {};
-  if (typeof fields['host'] === 'string') result.host = fields['host'];
-  if (typeof fields['started'] === 'string') result.started = fields['started'];
-  if (fields['stopping'] === true) result.stopping = true;
-  return result;
-}
-
-/**
- * Returns the node named by an owner value. An owner key that is not an `OwnerRecord` still marks
- * the task as claimed, so its raw value is used as the name.
- */
-function ownerName(value: string): string {
-  const record = parseJsonOrText(value) as Partial<OwnerRecord> | null;
-  return typeof record?.node === 'string' ? record.node : value;
-}
-
-function parseJsonOrText(value: string): unknown {
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}
-
-/** Orders by UTF-16 code units, so the order does not depend on the locale. */
-function compareStrings(a: string, b: string): number {
-  if (a < b) return -1;
-  return a > b ? 1 : 0;
 }

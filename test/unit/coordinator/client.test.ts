@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import { Client } from '../../../src/coordinator/client.js';
-import { NodeNotFoundError, TaskExistsError } from '../../../src/coordinator/errors.js';
+import { NodeNotFoundError, TaskExistsError, TaskNotFoundError } from '../../../src/coordinator/errors.js';
 import { InvalidArgumentError } from '../../../src/runtime/errors.js';
 import { ManualClock } from '../../../src/runtime/manual-clock.js';
 import { SeededRandom } from '../../../src/runtime/seeded-random.js';
@@ -141,8 +141,25 @@ describe('Client', () => {
       await store.put(`${NS}/tasks/b/owner`, '{"node":"n1"}');
 
       expect(await client.tasks()).toEqual([
-        { id: 'a', owner: null, props: { n: 1 } },
-        { id: 'b', owner: 'n1', props: null },
+        { id: 'a', owner: null, props: { n: 1 }, state: null },
+        { id: 'b', owner: 'n1', props: null, state: null },
+      ]);
+    });
+
+    it('shows the stored state name of each task', async () => {
+      for (const id of ['a', 'b', 'c', 'd']) await client.submit(id);
+      await store.put(`${NS}/state/a`, '{"state":"paused"}');
+      await store.put(`${NS}/state/b`, 'not json');
+      await store.put(`${NS}/state/c`, '{"until":0}');
+      await store.put(`${NS}/state/gone`, '{"state":"completed"}');
+
+      const states = (await client.tasks()).map((task) => [task.id, task.state]);
+
+      expect(states).toEqual([
+        ['a', 'paused'],
+        ['b', 'invalid'],
+        ['c', 'invalid'],
+        ['d', null],
       ]);
     });
 
@@ -157,6 +174,56 @@ describe('Client', () => {
       await store.put(`${NS}/tasks/a/owner`, 'n1');
 
       expect((await client.tasks())[0]?.owner).toBe('n1');
+    });
+  });
+
+  describe('task commands', () => {
+    it('stores the command as JSON under the task', async () => {
+      await client.submit('a');
+
+      await client.sendTaskCommand('a', { type: 'sleep', until: '2030-01-02T03:04:05Z' });
+
+      expect((await store.get(`${NS}/tasks/a/commands`)).kv?.value).toBe(
+        '{"type":"sleep","until":"2030-01-02T03:04:05Z"}',
+      );
+    });
+
+    it('replaces a command not handled yet', async () => {
+      await client.submit('a');
+
+      await client.sendTaskCommand('a', { type: 'pause' });
+      await client.sendTaskCommand('a', { type: 'kill' });
+
+      expect((await store.get(`${NS}/tasks/a/commands`)).kv?.value).toBe('{"type":"kill"}');
+    });
+
+    it('rejects a command for a missing task and writes nothing', async () => {
+      await expect(client.sendTaskCommand('a', { type: 'pause' })).rejects.toThrow(TaskNotFoundError);
+      expect(await keysUnder(store, NS)).toEqual({});
+    });
+
+    it('rejects a command that is not JSON data', async () => {
+      await client.submit('a');
+
+      await expect(client.sendTaskCommand('a', undefined)).rejects.toThrow(InvalidArgumentError);
+      await expect(client.sendTaskCommand('a', { n: 1n })).rejects.toThrow(/cannot be written as JSON/);
+    });
+  });
+
+  describe('task states', () => {
+    it('reads the stored text, or null', async () => {
+      await store.put(`${NS}/state/a`, '{"state":"paused"}');
+
+      expect(await client.readState('a')).toBe('{"state":"paused"}');
+      expect(await client.readState('b')).toBeNull();
+    });
+
+    it('overwrites a state', async () => {
+      await store.put(`${NS}/state/a`, 'garbage');
+
+      await client.overwriteState('a', '{"state":"runnable"}');
+
+      expect(await client.readState('a')).toBe('{"state":"runnable"}');
     });
   });
 
