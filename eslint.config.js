@@ -18,7 +18,7 @@ const timerGlobals = ['setTimeout', 'setInterval', 'setImmediate'].map((name) =>
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -105,7 +105,7 @@ export class ClusterView {
       if (entry.owner !== null) counts.set(entry.owner.node, (counts.get(entry.owner.node) ?? 0) + 1);
     }
     const activeNodes = [...this.nodes.values()]
-      .filter((registration) => registration.stopping !== true)
+      .filter((registration) => registration.stopping !== true && registration.frozen !== true)
       .map((registration) => registration.node)
       .sort();
     return { totalTasks, counts, activeNodes };

@@ -112,6 +112,8 @@ export interface NodeRegistration {
   version: string;
   /** True once the node has begun a graceful shutdown. */
   stopping?: boolean;
+  /** True while the node is frozen: it neither claims nor balances. */
+  frozen?: boolean;
 }
 
 /** Owner value at `<ns>/tasks/<task>/owner`. */

@@ -71,10 +71,10 @@ export class NodeSession {
     void this.watchdogLoop();
   }
 
-  /** Rewrites the registration with `stopping: true`; nothing happens without a live lease. */
-  async markStopping(): Promise<void> {
+  /** Writes the registration again, with its current flags; nothing happens without a live lease. */
+  async rewriteRegistration(): Promise<void> {
     if (this.current === null) return;
-    const value = JSON.stringify({ ...this.options.registration(), stopping: true });
+    const value = JSON.stringify(this.options.registration());
     await this.options.store.put(this.options.keys.node(this.options.node), value, { lease: this.current });
   }
 

@@ -87,6 +87,8 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
   /** Guarded releases that failed, by task, each with the transaction to try again. */
   private readonly pendingReleases = new Map<string, () => Promise<unknown>>();
   private retryingReleases = false;
+  /** Flags written into the registration so other nodes leave this node out of their balancing. */
+  private readonly registrationFlags: { stopping?: true; frozen?: true } = {};
   /** Owner keys of this node that no run uses, waiting to be deleted: task id to createRevision. */
   private readonly strayClaims = new Map<string, number>();
   private readonly startedAt: string;
@@ -123,7 +125,13 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
       logger: this.logger,
       ttlSeconds,
       safetyMarginMs: options.leaseSafetyMarginMs ?? defaultSafetyMarginMs(ttlSeconds),
-      registration: () => ({ node: this.node, host: this.host, started: this.startedAt, version: this.version }),
+      registration: () => ({
+        node: this.node,
+        host: this.host,
+        started: this.startedAt,
+        version: this.version,
+        ...this.registrationFlags,
+      }),
       onExpired: (lease, reason) => {
         this.loseAllClaims();
         this.emit('session-expired', { lease, reason });
@@ -230,7 +238,14 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
   }
 
   async markStopping(): Promise<void> {
-    await this.session.markStopping();
+    this.registrationFlags.stopping = true;
+    await this.session.rewriteRegistration();
+  }
+
+  async markFrozen(frozen: boolean): Promise<void> {
+    if (frozen) this.registrationFlags.frozen = true;
+    else delete this.registrationFlags.frozen;
+    await this.session.rewriteRegistration();
   }
 
   async close(): Promise<void> {

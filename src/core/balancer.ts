@@ -16,7 +16,7 @@ export interface ClusterSnapshot {
   totalTasks: number;
   /** Tasks owned per node, for every node that owns at least one. */
   counts: Map<string, number>;
-  /** Live nodes that are not shutting down, sorted by name. */
+  /** Live nodes that are neither shutting down nor frozen, sorted by name. */
   activeNodes: string[];
 }
 

@@ -244,9 +244,11 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     switch (command.command) {
       case 'freeze':
         this.frozenFlag = true;
+        this.publishFrozen(true);
         break;
       case 'unfreeze':
         this.frozenFlag = false;
+        this.publishFrozen(false);
         this.coordinator.offerUnclaimed();
         break;
       case 'balance':
@@ -258,6 +260,12 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
         break;
     }
     this.emit('command', { command: command.command, id });
+  }
+
+  private publishFrozen(frozen: boolean): void {
+    this.coordinator.markFrozen(frozen).catch((error: unknown) => {
+      this.logger.warn({ err: error, frozen }, 'publishing the frozen flag failed');
+    });
   }
 
   private async balanceLoop(): Promise<void> {

@@ -61,6 +61,9 @@ export interface Coordinator extends ClusterState {
   /** Marks the node as shutting down, so other nodes stop counting it when they balance. */
   markStopping(): Promise<void>;
 
+  /** Marks the node as frozen or not; other nodes leave a frozen node out when they balance. */
+  markFrozen(frozen: boolean): Promise<void>;
+
   /** Stops the watches and the liveness loop and revokes the lease, deleting leftover claims. */
   close(): Promise<void>;
 }

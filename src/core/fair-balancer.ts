@@ -71,7 +71,7 @@ export class FairBalancer implements Balancer {
     const context = requireContext(this.context);
     this.forgetStaleYields(context.clock.now());
     const running = context.runningTasks();
-    const limit = releaseLimit(context.cluster.clusterSnapshot(), this.thresholdPercent);
+    const limit = keepLimit(context.cluster.clusterSnapshot(), this.thresholdPercent);
     const excess = running.length - limit;
     if (excess < 1) return Promise.resolve([]);
 
@@ -92,6 +92,24 @@ export class FairBalancer implements Balancer {
       if (now - yielded.until > 2 * this.yieldDelayMs) this.yielded.delete(taskId);
     }
   }
+}
+
+/**
+ * The most tasks a node keeps at a balance. Normally the release limit; while some active node
+ * runs two or more tasks fewer than the fair share (a node that just joined, say), nodes keep only
+ * the average rounded down, so the starved node fills up instead of waiting for the 120% rule.
+ */
+export function keepLimit(snapshot: ClusterSnapshot, thresholdPercent: number): number {
+  const limit = releaseLimit(snapshot, thresholdPercent);
+  if (!hasStarvedNode(snapshot)) return limit;
+  const nodes = Math.max(1, snapshot.activeNodes.length);
+  return Math.min(limit, Math.max(1, Math.floor(snapshot.totalTasks / nodes)));
+}
+
+/** Returns whether an active node runs at least two tasks fewer than the fair share. */
+export function hasStarvedNode(snapshot: ClusterSnapshot): boolean {
+  const share = fairShare(snapshot);
+  return snapshot.activeNodes.some((node) => (snapshot.counts.get(node) ?? 0) < share - 1);
 }
 
 /** Tasks per active node, rounded up; at least 1 so a lone task always has a home. */

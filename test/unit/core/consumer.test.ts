@@ -4,6 +4,7 @@ import type { Balancer, ClaimDecision } from '../../../src/core/balancer.js';
 import { DumbBalancer } from '../../../src/core/dumb-balancer.js';
 import type { Handler } from '../../../src/core/handler.js';
 import { CuttableStore } from '../../../src/store/cuttable-store.js';
+import { StoreCoordinator } from '../../../src/coordinator/store-coordinator.js';
 import { MemoryCluster, NAMESPACE, untilStopped } from '../../support/memory-cluster.js';
 
 /** A balancer that rejects every task until `retryAt`, counting how often it is asked. */
@@ -242,6 +243,21 @@ describe('Consumer node commands', () => {
     await cluster.client.sendNodeCommand('n1', { command: 'unfreeze' });
     await cluster.clock.advance(0);
     expect(starts).toEqual(['a']);
+  });
+
+  it('publishes its frozen flag so others leave it out', async () => {
+    cluster = new MemoryCluster();
+    const frozen = cluster.consumer('n1', untilStopped(), { balancer: new DumbBalancer() });
+    const watcher = new StoreCoordinator({ store: cluster.store, node: 'n2', namespace: NAMESPACE, clock: cluster.clock });
+    await cluster.start(frozen);
+    await watcher.start({ offer() {}, lost() {}, command() {} });
+    await cluster.client.sendNodeCommand('n1', { command: 'freeze' });
+    await cluster.clock.advance(0);
+    expect(watcher.clusterSnapshot().activeNodes).toEqual(['n2']);
+    await cluster.client.sendNodeCommand('n1', { command: 'unfreeze' });
+    await cluster.clock.advance(0);
+    expect(watcher.clusterSnapshot().activeNodes).toEqual(['n1', 'n2']);
+    await watcher.close();
   });
 
   it('stops a task on stop_task and leaves it to other nodes', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { BalancerContext, ClusterSnapshot } from '../../../src/core/balancer.js';
 import { DumbBalancer } from '../../../src/core/dumb-balancer.js';
-import { FairBalancer, fairShare, releaseLimit } from '../../../src/core/fair-balancer.js';
+import { FairBalancer, fairShare, hasStarvedNode, keepLimit, releaseLimit } from '../../../src/core/fair-balancer.js';
 import { ManualClock } from '../../../src/runtime/manual-clock.js';
 import { SeededRandom } from '../../../src/runtime/seeded-random.js';
 import { silentLogger } from '../../../src/runtime/logger.js';
@@ -21,17 +21,44 @@ function context(running: number, snapshot: ClusterSnapshot, clock = new ManualC
   };
 }
 
-function snapshot(totalTasks: number, activeNodes: string[]): ClusterSnapshot {
-  return { totalTasks, counts: new Map(), activeNodes };
+/** A snapshot whose tasks are spread evenly over the active nodes unless `counts` says otherwise. */
+function snapshot(totalTasks: number, activeNodes: string[], counts?: Record<string, number>): ClusterSnapshot {
+  const even = Math.floor(totalTasks / Math.max(1, activeNodes.length));
+  const spread = counts ?? Object.fromEntries(activeNodes.map((node) => [node, even]));
+  return { totalTasks, counts: new Map(Object.entries(spread)), activeNodes };
 }
 
 describe('FairBalancer', () => {
   it('releases exactly the excess, each task once', async () => {
     const balancer = new FairBalancer();
-    balancer.init(context(20, snapshot(30, ['me', 'b', 'c'])));
+    balancer.init(context(14, snapshot(32, ['me', 'b', 'c'], { me: 14, b: 9, c: 9 })));
     const released = await balancer.balance();
-    expect(released).toHaveLength(20 - 12);
+    // 32 tasks on 3 nodes: the 120% limit is 13, but b and c are starved (below the fair share
+    // of 11 minus 1), so the node keeps the average rounded down, 10.
+    expect(released).toHaveLength(14 - 10);
     expect(new Set(released).size).toBe(released.length);
+  });
+
+  it('keeps up to the 120% limit with no starved node', async () => {
+    const balancer = new FairBalancer();
+    balancer.init(context(13, snapshot(33, ['me', 'b', 'c'], { me: 13, b: 10, c: 10 })));
+    expect(await balancer.balance()).toEqual([]);
+  });
+
+  it('releases above the 120% limit with no starved node', async () => {
+    const balancer = new FairBalancer();
+    balancer.init(context(16, snapshot(36, ['me', 'b', 'c'], { me: 16, b: 11, c: 9 })));
+    // The limit is ceil(36 * 120 / 300) = 15; the fair share is 12 and c has 9 < 11, so starved.
+    expect(await balancer.balance()).toHaveLength(16 - 12);
+  });
+
+  it('fills a starved node that just joined', () => {
+    const starving = snapshot(45, ['a', 'b', 'c', 'd'], { a: 14, b: 14, c: 14, d: 3 });
+    expect(hasStarvedNode(starving)).toBe(true);
+    expect(keepLimit(starving, 120)).toBe(11);
+    const settled = snapshot(45, ['a', 'b', 'c', 'd'], { a: 11, b: 11, c: 11, d: 12 });
+    expect(hasStarvedNode(settled)).toBe(false);
+    expect(keepLimit(settled, 120)).toBe(14);
   });
 
   it('keeps a single task between two nodes', async () => {
@@ -50,13 +77,13 @@ describe('FairBalancer', () => {
   it('delays claims after releasing', async () => {
     const clock = new ManualClock();
     const balancer = new FairBalancer({ claimDelayPerReleaseMs: 1_000 });
-    const balancerContext = context(5, snapshot(6, ['me', 'b', 'c']), clock);
+    const balancerContext = context(5, snapshot(6, ['me', 'b', 'c'], { me: 5, b: 1, c: 0 }), clock);
     balancer.init(balancerContext);
     const released = await balancer.balance();
-    expect(released).toHaveLength(2);
-    expect(balancer.canClaim('new')).toEqual({ claim: false, retryAt: 2_000 });
+    expect(released).toHaveLength(3);
+    expect(balancer.canClaim('new')).toEqual({ claim: false, retryAt: 3_000 });
     balancerContext.runningTasks().splice(0);
-    await clock.advance(2_000);
+    await clock.advance(3_000);
     expect(balancer.canClaim('new')).toEqual({ claim: true });
   });
 
