@@ -1,17 +1,15 @@
 import type { Client, NodeInfo, TaskInfo } from '../coordinator/client.js';
-import { MetaforaError } from '../runtime/errors.js';
+import { TaskNotFoundError } from '../coordinator/errors.js';
+import { messageRecord } from '../statemachine/message.js';
+import { serializeTaskState } from '../statemachine/task-state.js';
 import type { CtlAction } from './ctl-args.js';
 import { formatTable } from './format-table.js';
+import { formatStoredState } from './state-text.js';
+
+export { TaskNotFoundError };
 
 /** Maximum length of the props text in the tasks table; `--json` shows all of it. */
 export const MAX_PROPS_CELL_CHARS = 60;
-
-/** A task id given to `ctl delete` names no task. */
-export class TaskNotFoundError extends MetaforaError {
-  constructor(readonly task: string) {
-    super(`task ${JSON.stringify(task)} not found: list the tasks with metafora ctl tasks`);
-  }
-}
 
 /** Runs one `metafora ctl` action through `client`, writing what it prints to `write`. */
 export async function runCtlAction(
@@ -39,17 +37,28 @@ export async function runCtlAction(
       write(`sent ${action.command.command} to ${action.node} as command ${id}\n`);
       return;
     }
+    case 'task-command':
+      await client.sendTaskCommand(action.id, messageRecord(action.message));
+      write(`sent ${action.message.type} to task ${action.id}\n`);
+      return;
+    case 'state':
+      write(formatStoredState(action.id, await client.readState(action.id), action.json));
+      return;
+    case 'set-state':
+      await client.overwriteState(action.id, serializeTaskState(action.state));
+      write(`set the state of ${action.id} to ${action.state.name}\n`);
+      return;
   }
 }
 
-/** Formats tasks as JSON `[{ id, owner, props }]` or as a table. */
+/** Formats tasks as JSON `[{ id, owner, props, state }]` or as a table. */
 export function formatTasks(tasks: TaskInfo[], json: boolean): string {
   if (json) {
-    const rows = tasks.map(({ id, owner, props }) => ({ id, owner, props }));
+    const rows = tasks.map(({ id, owner, props, state }) => ({ id, owner, props, state }));
     return `${JSON.stringify(rows, null, 2)}\n`;
   }
-  const rows = tasks.map((task) => [task.id, task.owner ?? '-', propsCell(task.props)]);
-  return formatTable(['ID', 'OWNER', 'PROPS'], rows);
+  const rows = tasks.map((task) => [task.id, task.owner ?? '-', task.state ?? '-', propsCell(task.props)]);
+  return formatTable(['ID', 'OWNER', 'STATE', 'PROPS'], rows);
 }
 
 /** Formats nodes as JSON `[{ node, host, started, tasks }]` or as a table. */

@@ -12,7 +12,7 @@ Runs long-lived tasks across a cluster of Node.js processes coordinated by etcd.
 
 Commands:
   run     run a node that claims tasks and runs a handler for each
-  ctl     submit and delete tasks, list tasks and nodes, send commands to nodes
+  ctl     submit and delete tasks, list tasks and nodes, send commands to nodes and tasks
   demo    run a demonstration cluster on this machine
   sim     run scenarios on the deterministic simulator and check the invariants
   help    show this help, or with a command name, that command's help
@@ -78,20 +78,36 @@ memory store lives inside one process.
 Subcommands:
   submit ID [--props JSON]    add a task; JSON is any JSON value, stored with the task
   delete ID                   remove a task; a node running it stops it
-  tasks [--json]              list tasks with their owner node and props
+  tasks [--json]              list tasks with their owner node, state and props
   nodes [--json]              list live nodes with their host, start time and task count
   node-command NODE COMMAND   send a command to a node, one of:
                                 freeze            stop claiming and balancing
                                 unfreeze          resume claiming and balancing
                                 balance           balance now
                                 stop-task TASK    stop and release one task
+  task-command TASK COMMAND   send a command to a task run under the state machine
+                              (metafora run --state-machine); a newer command replaces
+                              one not handled yet. COMMAND is one of:
+                                run               make a sleeping, paused or faulted task run
+                                pause             stop the task until the next run command
+                                kill              end the task as killed
+                                checkpoint        store the task's state again
+                                release           give the task back to the cluster
+                                sleep --until T   sleep until time T
+  state TASK [--json]         print the stored state of a task: its name, its wake-up time
+                              and its recent errors; exit code 1 when it cannot be parsed
+  state TASK --set STATE      overwrite the stored state with runnable, paused, or
+                              sleeping --until T, for example to repair an invalid state
 
 Options:
   --etcd URLS        comma-separated etcd client URLs, like http://127.0.0.1:2379
                      (default: ${ETCD_ENV})
   --namespace NS     key prefix of the cluster (default ${RUN_DEFAULTS.namespace})
-  --json             print JSON instead of a table: tasks as [{"id","owner","props"}],
-                     nodes as [{"node","host","started","tasks"}]
+  --json             print JSON instead of a table: tasks as
+                     [{"id","owner","props","state"}], nodes as
+                     [{"node","host","started","tasks"}], a state as stored
+  --until T          an ISO 8601 time with a zone, like 2030-01-02T03:04:05Z, or milliseconds
+                     since the epoch
   -h, --help         show this help
 
 Task ids are 1 to 256 bytes of UTF-8 without "/" or control characters. Put -- before an id

@@ -71,13 +71,48 @@ describe('parseCtlArgs', () => {
     expect(action(['node-command', 'n1', 'stop_task', 'a'])).toEqual(expected);
   });
 
+  it.each(['run', 'pause', 'kill', 'checkpoint', 'release'] as const)('parses task-command %s', (type) => {
+    expect(action(['task-command', 'a', type])).toEqual({ action: 'task-command', id: 'a', message: { type } });
+  });
+
+  it('parses task-command sleep with --until', () => {
+    const untilMs = Date.UTC(2030, 0, 2, 3, 4, 5);
+
+    expect(action(['task-command', 'a', 'sleep', '--until', '2030-01-02T03:04:05Z'])).toEqual({
+      action: 'task-command',
+      id: 'a',
+      message: { type: 'sleep', untilMs },
+    });
+    expect(action(['task-command', 'a', 'sleep', '--until', String(untilMs)])).toMatchObject({
+      message: { untilMs },
+    });
+  });
+
+  it('parses state with and without --json', () => {
+    expect(action(['state', 'a'])).toEqual({ action: 'state', id: 'a', json: false });
+    expect(action(['state', 'a', '--json'])).toEqual({ action: 'state', id: 'a', json: true });
+  });
+
+  it('parses state --set', () => {
+    expect(action(['state', 'a', '--set', 'runnable'])).toEqual({
+      action: 'set-state',
+      id: 'a',
+      state: { name: 'runnable', errors: [] },
+    });
+    expect(action(['state', 'a', '--set', 'sleeping', '--until', '2030-01-02T03:04:05Z'])).toEqual({
+      action: 'set-state',
+      id: 'a',
+      state: { name: 'sleeping', untilMs: Date.UTC(2030, 0, 2, 3, 4, 5), errors: [] },
+    });
+  });
+
   it('returns help before any other check', () => {
     expect(parseCtlArgs(['frob', '--help'], {})).toEqual({ kind: 'help' });
   });
 
   it.each([
     [['tasks'], 'missing etcd endpoints: give --etcd URLS or set METAFORA_ETCD'],
-    [[...ETCD], 'missing subcommand: use one of submit, delete, tasks, nodes, node-command'],
+    [[...ETCD], 'missing subcommand: use one of submit, delete, tasks, nodes, node-command, task-command, state'],
     [[...ETCD, 'frob'], 'unknown subcommand "frob"'],
     [[...ETCD, 'tasks', '--store', 'memory'], 'unknown option --store'],
     [[...ETCD, 'tasks', '--bogus'], 'unknown option --bogus: see metafora ctl --help'],
@@ -100,6 +135,22 @@ describe('parseCtlArgs', () => {
     [[...ETCD, 'node-command', 'n1', 'stop-task'], 'missing TASK for node-command'],
     [[...ETCD, 'node-command', 'n1', 'stop-task', 'a/b'], 'invalid task id "a/b"'],
     [[...ETCD, 'node-command', 'n1', 'freeze', 'now'], 'unexpected argument "now"'],
+    [[...ETCD, 'task-command', 'a'], 'missing COMMAND for task-command: give metafora ctl task-command TASK COMMAND'],
+    [[...ETCD, 'task-command', 'a', 'explode'], 'unknown task command "explode": use one of run, pause, kill, checkpoint, release, sleep'],
+    [[...ETCD, 'task-command', 'a', 'complete'], 'unknown task command "complete"'],
+    [[...ETCD, 'task-command', 'a/b', 'run'], 'invalid task id "a/b"'],
+    [[...ETCD, 'task-command', 'a', 'sleep'], 'missing --until for sleep: give --until TIME'],
+    [[...ETCD, 'task-command', 'a', 'sleep', '--until', 'soon'], 'invalid --until "soon": give an ISO 8601 time'],
+    [[...ETCD, 'task-command', 'a', 'pause', '--until', '2030-01-02T03:04:05Z'], 'unexpected option --until for task-command TASK pause'],
+    [[...ETCD, 'task-command', 'a', 'run', 'now'], 'unexpected argument "now"'],
+    [[...ETCD, 'state'], 'missing TASK for state: give metafora ctl state TASK'],
+    [[...ETCD, 'state', 'a', '--set', 'completed'], 'invalid --set "completed": use one of runnable, paused, sleeping'],
+    [[...ETCD, 'state', 'a', '--set', 'sleeping'], 'missing --until for --set sleeping'],
+    [[...ETCD, 'state', 'a', '--set', 'paused', '--until', '0'], 'unexpected option --until for state TASK --set paused'],
+    [[...ETCD, 'state', 'a', '--until', '0'], 'unexpected option --until for state TASK without --set sleeping'],
+    [[...ETCD, 'state', 'a', '--set', 'runnable', '--json'], 'conflicting options --set and --json'],
+    [[...ETCD, 'tasks', '--until', '0'], 'unexpected option --until for tasks'],
+    [[...ETCD, 'tasks', '--set', 'runnable'], 'unexpected option --set for tasks'],
     [['--etcd', 'ftp://h:1', 'tasks'], 'invalid etcd endpoint "ftp://h:1"'],
     [['--namespace', 'x/', ...ETCD, 'tasks'], 'invalid namespace "x/"'],
   ])('rejects %j', (argv, message) => {

@@ -31,7 +31,7 @@ describe('runCtlAction', () => {
     await runCtlAction({ action: 'submit', id: 'a', props: { n: 1 } }, client, write);
 
     expect(output).toBe('submitted a\n');
-    expect(await client.tasks()).toEqual([{ id: 'a', owner: null, props: { n: 1 } }]);
+    expect(await client.tasks()).toEqual([{ id: 'a', owner: null, props: { n: 1 }, state: null }]);
   });
 
   it('deletes a task', async () => {
@@ -58,8 +58,8 @@ describe('runCtlAction', () => {
     await runCtlAction({ action: 'tasks', json: true }, client, write);
 
     expect(JSON.parse(output)).toEqual([
-      { id: 'a', owner: 'n1', props: { n: 1 } },
-      { id: 'b', owner: null, props: null },
+      { id: 'a', owner: 'n1', props: { n: 1 }, state: null },
+      { id: 'b', owner: null, props: null, state: null },
     ]);
   });
 
@@ -84,36 +84,75 @@ describe('runCtlAction', () => {
     expect(output).toMatch(/^sent freeze to n1 as command \d{16}-\d{6}-[0-9a-f]{8}\n$/);
     expect((await store.range(`${NS}/nodes/n1/commands/`)).kvs).toHaveLength(1);
   });
+
+  it('sends a task command', async () => {
+    await client.submit('a');
+    const untilMs = Date.UTC(2030, 0, 2, 3, 4, 5);
+
+    await runCtlAction({ action: 'task-command', id: 'a', message: { type: 'sleep', untilMs } }, client, write);
+
+    expect(output).toBe('sent sleep to task a\n');
+    expect((await store.get(`${NS}/tasks/a/commands`)).kv?.value).toBe(
+      '{"type":"sleep","until":"2030-01-02T03:04:05.000Z"}',
+    );
+  });
+
+  it('rejects a task command for a missing task', async () => {
+    const sending = runCtlAction({ action: 'task-command', id: 'a', message: { type: 'pause' } }, client, write);
+
+    await expect(sending).rejects.toThrow(TaskNotFoundError);
+    expect(output).toBe('');
+  });
+
+  it('prints a stored state', async () => {
+    await store.put(`${NS}/state/a`, '{"state":"paused"}');
+
+    await runCtlAction({ action: 'state', id: 'a', json: false }, client, write);
+    await runCtlAction({ action: 'state', id: 'a', json: true }, client, write);
+
+    expect(output).toBe('a: paused\n{\n  "state": "paused"\n}\n');
+  });
+
+  it('sets a state', async () => {
+    await store.put(`${NS}/state/a`, 'garbage');
+
+    await runCtlAction({ action: 'set-state', id: 'a', state: { name: 'runnable', errors: [] } }, client, write);
+
+    expect(output).toBe('set the state of a to runnable\n');
+    expect((await store.get(`${NS}/state/a`)).kv?.value).toBe('{"state":"runnable"}');
+  });
 });
 
 describe('formatTasks', () => {
   it('prints an aligned table', () => {
     const text = formatTasks(
       [
-        { id: 'a', owner: 'node-1', props: { n: 1 } },
-        { id: 'long-task', owner: null, props: null },
+        { id: 'a', owner: 'node-1', props: { n: 1 }, state: 'sleeping' },
+        { id: 'long-task', owner: null, props: null, state: null },
       ],
       false,
     );
 
     expect(text).toBe(
-      'ID         OWNER   PROPS\n' + 'a          node-1  {"n":1}\n' + 'long-task  -       -\n',
+      'ID         OWNER   STATE     PROPS\n' +
+        'a          node-1  sleeping  {"n":1}\n' +
+        'long-task  -       -         -\n',
     );
   });
 
   it('prints only the header without tasks', () => {
-    expect(formatTasks([], false)).toBe('ID  OWNER  PROPS\n');
+    expect(formatTasks([], false)).toBe('ID  OWNER  STATE  PROPS\n');
     expect(formatTasks([], true)).toBe('[]\n');
   });
 
   it('cuts long props in the table only', () => {
     const props = { text: 'x'.repeat(100) };
 
-    const table = formatTasks([{ id: 'a', owner: null, props }], false);
-    const json = formatTasks([{ id: 'a', owner: null, props }], true);
+    const table = formatTasks([{ id: 'a', owner: null, props, state: null }], false);
+    const json = formatTasks([{ id: 'a', owner: null, props, state: null }], true);
 
-    expect(table.split('\n')[1]).toMatch(/^a {3}- {6}\{"text":"x+\.\.\.$/);
-    expect(table.split('\n')[1]).toHaveLength('a   -      '.length + 60);
+    expect(table.split('\n')[1]).toMatch(/^a {3}- {6}- {6}\{"text":"x+\.\.\.$/);
+    expect(table.split('\n')[1]).toHaveLength('a   -      -      '.length + 60);
     expect(JSON.parse(json)[0].props).toEqual(props);
   });
 });
