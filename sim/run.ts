@@ -74,6 +74,7 @@ export async function runScenario(
       shutdownTimeoutMs: scenario.shutdownTimeoutMs ?? 10_000,
       link: scenario.link ?? {},
       ...(scenario.buggify === undefined ? {} : { buggify: scenario.buggify }),
+      faultsActive: () => scheduler.now < scenario.faultPhaseMs,
       ...(variants === undefined ? {} : { variants }),
     },
     root.fork('nodes'),

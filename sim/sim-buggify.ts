@@ -12,7 +12,11 @@ export interface BuggifyConfig {
   failureShare: number;
 }
 
-/** Injected delays and failures at the runtime's buggify points, drawn from the node's seed. */
+/**
+ * Injected delays and failures at the runtime's buggify points, drawn from the node's seed. The
+ * points act only while `active()` is true: the run switches them off when its faults heal, so the
+ * quiet phase sees the runtime as it is.
+ */
 export class SimBuggify implements Buggify {
   readonly enabled = true;
 
@@ -20,10 +24,11 @@ export class SimBuggify implements Buggify {
     private readonly random: Random,
     private readonly clock: Clock,
     private readonly config: BuggifyConfig,
+    private readonly active: () => boolean,
   ) {}
 
   point(name: BuggifyPoint): Promise<void> {
-    if (this.random.float() >= this.config.probability) return Promise.resolve();
+    if (!this.active() || this.random.float() >= this.config.probability) return Promise.resolve();
     if (name !== 'watch-event' && this.random.float() < this.config.failureShare) {
       return Promise.reject(new StoreTimeoutError(`buggify failure at ${name}`));
     }

@@ -46,6 +46,8 @@ export interface NodeEnvironment {
   shutdownTimeoutMs: number;
   link: Partial<LinkConfig>;
   buggify?: BuggifyConfig;
+  /** True during the fault phase; buggify points act only then. */
+  faultsActive: () => boolean;
   variants?: RuntimeVariants;
 }
 
@@ -79,7 +81,7 @@ export class SimNode {
       logger: env.logger,
       host: `host-${name}`,
       version: 'sim',
-      ...(env.buggify === undefined ? {} : { buggify: new SimBuggify(random.fork('buggify'), clock, env.buggify) }),
+      ...(env.buggify === undefined ? {} : { buggify: new SimBuggify(random.fork('buggify'), clock, env.buggify, env.faultsActive) }),
     };
     const coordinator = env.variants?.coordinator?.(coordinatorOptions) ?? new StoreCoordinator(coordinatorOptions);
     this.consumer = new Consumer({

@@ -16,6 +16,7 @@ const REGRESSIONS = [
   { scenario: 'reply-loss-claims', seed: '30', found: 'a claim lost on the way was read back as "not ours" and its task never offered again' },
   { scenario: 'reply-loss-claims', seed: '5', found: 'an applied claim whose read-back failed left an owner key that no run used' },
   { scenario: 'reply-loss-claims', seed: '28', found: 'a done applied with its reply lost, then its read-back failed, so no node knew the task was done' },
+  { scenario: 'buggified-churn', seed: '70', found: 'buggify kept failing renewals in the quiet phase, so sessions expired and tasks churned' },
   { scenario: 'reply-loss-claims', seed: '36', found: 'a done applied with its reply lost, then its read-back failed, so no node knew the task was done' },
 ];
 
