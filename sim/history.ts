@@ -28,6 +28,12 @@ export type HistoryEvent =
   | { t: number; type: 'done'; node: string; task: string }
   /** The node reported a claim lost. */
   | { t: number; type: 'lost'; node: string; task: string }
+  /** The node registered on a lease, at start or after its session expired. */
+  | { t: number; type: 'session-started'; node: string; lease: string }
+  /** The store confirmed a renewal of the node's lease. */
+  | { t: number; type: 'lease-confirmed'; node: string; lease: string }
+  /** The node assumed its lease gone and stopped its tasks. */
+  | { t: number; type: 'session-expired'; node: string; lease: string; reason: string }
   /** A node command was written to the store for `node`. */
   | { t: number; type: 'command-sent'; node: string; id: string; command: string }
   /** A node applied a command. */

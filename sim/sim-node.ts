@@ -84,6 +84,7 @@ export class SimNode {
       ...(env.buggify === undefined ? {} : { buggify: new SimBuggify(random.fork('buggify'), clock, env.buggify, env.faultsActive) }),
     };
     const coordinator = env.variants?.coordinator?.(coordinatorOptions) ?? new StoreCoordinator(coordinatorOptions);
+    if (coordinator instanceof StoreCoordinator) this.recordSessionEvents(coordinator);
     this.consumer = new Consumer({
       coordinator,
       handler: env.workload.handler(name),
@@ -129,6 +130,16 @@ export class SimNode {
     this.link.closeAll();
     this.env.workload.crashNode(this.name);
     this.env.history.record({ t: this.env.scheduler.now, type: 'node-crash', node: this.name });
+  }
+
+  private recordSessionEvents(coordinator: StoreCoordinator): void {
+    const { history, scheduler } = this.env;
+    const node = this.name;
+    coordinator.on('session-started', ({ lease }) => history.record({ t: scheduler.now, type: 'session-started', node, lease }));
+    coordinator.on('lease-confirmed', ({ lease }) => history.record({ t: scheduler.now, type: 'lease-confirmed', node, lease }));
+    coordinator.on('session-expired', ({ lease, reason }) =>
+      history.record({ t: scheduler.now, type: 'session-expired', node, lease, reason }),
+    );
   }
 
   private recordEvents(): void {
