@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 
-import type { Handler, HandlerResult, TaskContext } from '../core/handler.js';
+import type { Handler, TaskContext } from '../core/handler.js';
+import type { Task } from '../core/task.js';
+import type { Clock } from '../runtime/clock.js';
 import { MetaforaError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import { findExecutable } from './find-executable.js';
@@ -25,9 +27,24 @@ export interface ExecHandlerOptions {
 }
 
 /** Exit status of a child: a code when it exited, a signal name when a signal ended it. */
-interface ChildExit {
+export interface ChildExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+}
+
+/** How one run of a task command ended: it exited by itself, or it was stopped. */
+export type TaskProcessOutcome = { kind: 'exited'; exit: ChildExit } | { kind: 'stopped' };
+
+/** What one run of a task command needs, from a `TaskContext` or a stateful handler's context. */
+export interface TaskProcessContext {
+  readonly task: Task;
+  readonly fencingToken: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Stops the command when it aborts. */
+  readonly signal: AbortSignal;
+  /** The node's stop signal: the reason `'lost'` cuts the grace period to `LOST_CLAIM_GRACE_MS`. */
+  readonly stopSignal: AbortSignal;
 }
 
 type ChildOutcome = { kind: 'exit'; exit: ChildExit } | { kind: 'error'; error: Error };
@@ -54,6 +71,20 @@ export const DEFAULT_STOP_GRACE_MS = 10_000;
  * killed in the instant between fork and setpriv's prctl call leaves the child running.
  */
 export function createExecHandler(options: ExecHandlerOptions): Handler {
+  const runProcess = createTaskProcessRunner(options);
+  return async (context: TaskContext) => {
+    const outcome = await runProcess({ ...context, stopSignal: context.signal });
+    return outcome.kind === 'stopped' ? 'release' : 'done';
+  };
+}
+
+/**
+ * Returns a function that runs `options.command` once for one task, as `createExecHandler`
+ * describes, and resolves how the run ended. A failure to start the command rejects.
+ */
+export function createTaskProcessRunner(
+  options: ExecHandlerOptions,
+): (context: TaskProcessContext) => Promise<TaskProcessOutcome> {
   const args = options.args ?? [];
   const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const env = options.env ?? process.env;
@@ -65,7 +96,7 @@ export function createExecHandler(options: ExecHandlerOptions): Handler {
       : [setprivPath, ['--pdeathsig', 'KILL', '--', options.command, ...args]];
 
   const spawnSpec = { file, argv, env, command: options.command, stopGraceMs };
-  return (context: TaskContext) => runChild(context, spawnSpec);
+  return (context) => runChild(context, spawnSpec);
 }
 
 interface SpawnSpec {
@@ -78,8 +109,8 @@ interface SpawnSpec {
 }
 
 /** Runs one task's child process until it exits or the task is stopped. */
-async function runChild(context: TaskContext, spec: SpawnSpec): Promise<HandlerResult> {
-  if (context.signal.aborted) return 'release';
+async function runChild(context: TaskProcessContext, spec: SpawnSpec): Promise<TaskProcessOutcome> {
+  if (context.signal.aborted) return { kind: 'stopped' };
   const child = spawn(spec.file, spec.argv, {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -97,7 +128,7 @@ async function runChild(context: TaskContext, spec: SpawnSpec): Promise<HandlerR
 
   if (first === 'stop') {
     await stopChild(child, outcome, { context, stopGraceMs: spec.stopGraceMs, log });
-    return 'release';
+    return { kind: 'stopped' };
   }
   if (first.kind === 'error') {
     throw new MetaforaError(
@@ -107,11 +138,11 @@ async function runChild(context: TaskContext, spec: SpawnSpec): Promise<HandlerR
     );
   }
   logExit(log, first.exit);
-  return 'done';
+  return { kind: 'exited', exit: first.exit };
 }
 
 /** Returns the variables a task's child gets on top of the inherited environment. */
-export function taskEnvironment(context: TaskContext): Record<string, string> {
+export function taskEnvironment(context: Pick<TaskContext, 'task' | 'fencingToken'>): Record<string, string> {
   const props = context.task.props;
   return {
     METAFORA_TASK_ID: context.task.id,
@@ -134,12 +165,13 @@ function waitForOutcome(child: ChildProcess): Promise<ChildOutcome> {
 async function stopChild(
   child: ChildProcess,
   outcome: Promise<ChildOutcome>,
-  stop: { context: TaskContext; stopGraceMs: number; log: Logger },
+  stop: { context: TaskProcessContext; stopGraceMs: number; log: Logger },
 ): Promise<void> {
   const { context, log } = stop;
   // A lost claim may be taken by another node once the lease safety margin runs out, so the
   // command gets at most one second to exit before SIGKILL.
-  const stopGraceMs = context.signal.reason === 'lost' ? Math.min(stop.stopGraceMs, LOST_CLAIM_GRACE_MS) : stop.stopGraceMs;
+  const lost = context.stopSignal.reason === 'lost';
+  const stopGraceMs = lost ? Math.min(stop.stopGraceMs, LOST_CLAIM_GRACE_MS) : stop.stopGraceMs;
   if (child.pid === undefined) {
     await outcome;
     return;

@@ -45,9 +45,19 @@ Handler (one is required):
                               METAFORA_FENCING_TOKEN. Any exit marks the task done (a non-zero
                               code is logged as an error); a stopped task is released.
   --handler MODULE            import MODULE (a path from the current directory) and use its
-                              default export, or its export named handler, as the handler
+                              default export, or its export named handler, as the handler.
+                              A module that exports only statefulHandler runs under the
+                              state machine.
 
 Options:
+  --state-machine             run the handler under the task state machine, which stores
+                              each task's state under <ns>/state/ and takes commands from
+                              metafora ctl task-command (see docs/statemachine.md). With
+                              --exec, exit code 0 completes the task, and any other exit is
+                              an error: the task sleeps 10 minutes, and fails after 8 errors
+                              within 4 hours. A task command such as pause stops the command
+                              as a stop does; a stop releases the task. With --handler, the
+                              module's export statefulHandler is the handler.
   --namespace NS              key prefix of the cluster (default ${RUN_DEFAULTS.namespace})
   --node NAME                 node name, unique in the cluster (default <hostname>-<pid>)
   --lease-ttl SECONDS         time-to-live of the node's lease, a whole number of seconds

@@ -29,6 +29,8 @@ export interface RunOptions {
   namespace: string;
   node: string;
   handler: HandlerSpec;
+  /** Runs the handler under the task state machine (`--state-machine`). */
+  stateMachine: boolean;
   leaseTtlSeconds: number;
   balancer: BalancerName;
   balanceEveryMs: number;
@@ -68,6 +70,7 @@ const RUN_OPTIONS: OptionsConfig = {
   namespace: { type: 'string' },
   node: { type: 'string' },
   handler: { type: 'string' },
+  'state-machine': { type: 'boolean' },
   'lease-ttl': { type: 'string' },
   balancer: { type: 'string' },
   'balance-every': { type: 'string' },
@@ -97,6 +100,7 @@ export function parseRunArgs(
     namespace: parseNamespace(text('namespace')),
     node: parseNode(text('node'), identity),
     handler: parseHandler(text('handler'), exec),
+    stateMachine: values['state-machine'] === true,
     leaseTtlSeconds: parseLeaseTtl(text('lease-ttl')),
     balancer: parseChoice('--balancer', text('balancer'), BALANCER_NAMES, RUN_DEFAULTS.balancer),
     balanceEveryMs: parseDurationMs('--balance-every', text('balance-every'), {

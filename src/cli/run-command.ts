@@ -1,20 +1,23 @@
 import { constants as osConstants } from 'node:os';
 
+import { StateStore } from '../coordinator/state-store.js';
 import { StoreCoordinator } from '../coordinator/store-coordinator.js';
 import type { Balancer } from '../core/balancer.js';
 import { Consumer } from '../core/consumer.js';
 import { DumbBalancer } from '../core/dumb-balancer.js';
 import { FairBalancer } from '../core/fair-balancer.js';
-import type { Handler } from '../core/handler.js';
 import { SleepBalancer } from '../core/sleep-balancer.js';
 import type { Logger } from '../runtime/logger.js';
 import { createLogger } from '../runtime/logger.js';
 import { systemClock } from '../runtime/system-clock.js';
+import { stateMachineHandler } from '../statemachine/state-machine-handler.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './cli-errors.js';
 import { createExecHandler } from './exec-handler.js';
+import { createExecStatefulHandler } from './exec-stateful-handler.js';
 import { findExecutable } from './find-executable.js';
-import { loadHandlerModule } from './load-handler.js';
+import type { LoadedHandler } from './load-handler.js';
+import { loadHandler } from './load-handler.js';
 import { openStore } from './open-store.js';
 import { packageVersion } from './package-version.js';
 import type { BalancerName, RunOptions } from './run-args.js';
@@ -37,12 +40,18 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export async function runNode(options: RunOptions, environment: RunEnvironment): Promise<number> {
   const logger = environment.logger ?? createLogger(options.logLevel);
-  const handler = await createHandler(options, environment, logger);
+  const loaded = await createHandler(options, environment, logger);
   const store = await openStore(options.store, {
     probeKey: options.namespace,
     logger,
   });
   try {
+    const handler =
+      loaded.kind === 'plain'
+        ? loaded.handler
+        : stateMachineHandler(loaded.handler, {
+            states: new StateStore({ store, namespace: options.namespace }),
+          });
     const consumer = new Consumer({
       coordinator: new StoreCoordinator({
         store,
@@ -105,25 +114,30 @@ async function runUntilSignal(
   }
 }
 
+/** Loads or builds the handler; a stateful one is wrapped once the store is open. */
 async function createHandler(
   options: RunOptions,
   environment: RunEnvironment,
   logger: Logger,
-): Promise<Handler> {
+): Promise<LoadedHandler> {
   const spec = options.handler;
-  if (spec.kind === 'module') return loadHandlerModule(spec.path, environment.cwd);
+  if (spec.kind === 'module') {
+    return loadHandler(spec.path, environment.cwd, { stateMachine: options.stateMachine, allowStateful: true });
+  }
   if (findExecutable(spec.command, environment.env['PATH'], environment.cwd) === undefined) {
     throw new UsageError(
       `command not found ${JSON.stringify(spec.command)}: give --exec an executable on PATH or a path to one`,
     );
   }
-  return createExecHandler({
+  const execOptions = {
     command: spec.command,
     args: spec.args,
     stopGraceMs: options.stopGraceMs,
     env: environment.env,
     logger,
-  });
+  };
+  if (options.stateMachine) return { kind: 'stateful', handler: createExecStatefulHandler(execOptions) };
+  return { kind: 'plain', handler: createExecHandler(execOptions) };
 }
 
 function createBalancer(name: BalancerName): Balancer {

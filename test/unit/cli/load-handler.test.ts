@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { UsageError } from '../../../src/cli/cli-errors.js';
-import { loadHandlerModule } from '../../../src/cli/load-handler.js';
+import { loadHandler, loadHandlerModule } from '../../../src/cli/load-handler.js';
 import { MetaforaError } from '../../../src/runtime/errors.js';
 
 describe('loadHandlerModule', () => {
@@ -49,6 +49,45 @@ describe('loadHandlerModule', () => {
     const name = module('none.mjs', 'export const handler = 42;');
 
     await expect(loadHandlerModule(name, dir)).rejects.toThrow(UsageError);
+  });
+
+  it('loads statefulHandler with --state-machine', async () => {
+    const name = module(
+      'both.mjs',
+      "export const handler = async () => 'done';\nexport const statefulHandler = async () => ({ type: 'complete' });",
+    );
+
+    const loaded = await loadHandler(name, dir, { stateMachine: true, allowStateful: true });
+
+    expect(loaded.kind).toBe('stateful');
+    expect(await loaded.handler({} as never)).toEqual({ type: 'complete' });
+  });
+
+  it('rejects --state-machine without statefulHandler', async () => {
+    const name = module('plain.mjs', "export const handler = async () => 'done';");
+
+    await expect(loadHandler(name, dir, { stateMachine: true, allowStateful: true })).rejects.toThrow(
+      /with --state-machine, export the stateful handler function as "statefulHandler"/,
+    );
+  });
+
+  it('prefers a plain handler without --state-machine', async () => {
+    const name = module(
+      'both.mjs',
+      "export const handler = async () => 'done';\nexport const statefulHandler = async () => ({ type: 'complete' });",
+    );
+
+    const loaded = await loadHandler(name, dir, { stateMachine: false, allowStateful: true });
+
+    expect(loaded.kind).toBe('plain');
+  });
+
+  it('falls back to statefulHandler without --state-machine', async () => {
+    const name = module('stateful.mjs', "export const statefulHandler = async () => ({ type: 'complete' });");
+
+    const loaded = await loadHandler(name, dir, { stateMachine: false, allowStateful: true });
+
+    expect(loaded.kind).toBe('stateful');
   });
 
   it('reports a module that fails to import', async () => {

@@ -29,6 +29,7 @@ describe('parseRunArgs', () => {
       namespace: '/metafora',
       node: 'box-123',
       handler: { kind: 'exec', command: 'work', args: [] },
+      stateMachine: false,
       leaseTtlSeconds: 10,
       balancer: 'fair',
       balanceEveryMs: 60_000,
@@ -58,6 +59,7 @@ describe('parseRunArgs', () => {
       '7',
       '--log-level',
       'debug',
+      '--state-machine',
       '--handler',
       './handler.js',
     ]);
@@ -67,6 +69,7 @@ describe('parseRunArgs', () => {
       namespace: '/jobs',
       node: 'n1',
       handler: { kind: 'module', path: './handler.js' },
+      stateMachine: true,
       leaseTtlSeconds: 4,
       balancer: 'sleep',
       balanceEveryMs: 500,
@@ -74,6 +77,13 @@ describe('parseRunArgs', () => {
       shutdownTimeoutMs: 7_000,
       logLevel: 'debug',
     });
+  });
+
+  it('reads --state-machine before --exec', () => {
+    const options = parse(['--store', 'memory', '--state-machine', '--exec', 'cmd', '--state-machine']);
+
+    expect(options.stateMachine).toBe(true);
+    expect(options.handler).toEqual({ kind: 'exec', command: 'cmd', args: ['--state-machine'] });
   });
 
   it('passes everything after --exec verbatim', () => {
