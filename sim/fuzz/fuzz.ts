@@ -32,6 +32,12 @@ export interface FuzzOptions {
   onProgress?: (progress: FuzzProgress) => void;
   /** Replaces runtime parts in every run; tests use it to prove the checkers catch known bugs. */
   variants?: RuntimeVariants;
+  /**
+   * With `variants`: a run fails only by the invariants that break with the variants and hold
+   * without them, so a failure is the variants' doing even while the real runtime has bugs of
+   * its own. Each case then runs twice. Default false.
+   */
+  differential?: boolean;
   /** The generated runs; default `scenarioArbitrary`. */
   scenarios?: fc.Arbitrary<Scenario>;
 }
@@ -66,7 +72,11 @@ export interface FuzzResult {
 export async function fuzz(options: FuzzOptions): Promise<FuzzResult> {
   const progress: FuzzProgress = { phase: 'search', runs: 0, simulatedMs: 0 };
   const property = fc.asyncProperty(options.scenarios ?? scenarioArbitrary, simSeedArbitrary, async (scenario, seed) => {
-    const problems = await runProblems(scenario, seed, options.variants, progress);
+    let problems = await runProblems(scenario, seed, options.variants, progress);
+    if (options.differential === true && problems.length > 0) {
+      const baseline = new Set((await runProblems(scenario, seed, undefined)).map(invariantOf));
+      problems = problems.filter((problem) => !baseline.has(invariantOf(problem)));
+    }
     options.onProgress?.({ ...progress });
     if (problems.length === 0) return true;
     progress.phase = 'shrink';
@@ -122,6 +132,11 @@ export function brokenLines(result: RunResult): string[] {
       const more = verdict.violations.length > 1 ? ` (and ${verdict.violations.length - 1} more)` : '';
       return `${verdict.invariant}: ${verdict.violations[0] ?? 'broken'}${more}`;
     });
+}
+
+/** The invariant a problem line names, or the whole line for a run that ended with an error. */
+function invariantOf(problem: string): string {
+  return problem.startsWith('run failed:') ? problem : problem.slice(0, problem.indexOf(':'));
 }
 
 /** The property's failure, carrying the problems so the result can name them. */
