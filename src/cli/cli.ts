@@ -4,7 +4,9 @@ import { EXIT_USAGE, errorLine, exitCodeOf, UsageError } from './cli-errors.js';
 import { parseCtlArgs } from './ctl-args.js';
 import { runCtlAction } from './ctl-command.js';
 import { runDemo } from './demo.js';
-import { CTL_HELP, DEMO_HELP, helpFor, MAIN_HELP, RUN_HELP, SIM_HELP } from './help.js';
+import { parseFuzzArgs } from './fuzz-args.js';
+import { runFuzzCommand } from './fuzz-command.js';
+import { CTL_HELP, DEMO_HELP, FUZZ_HELP, helpFor, MAIN_HELP, RUN_HELP, SIM_HELP } from './help.js';
 import { openStore } from './open-store.js';
 import { packageVersion } from './package-version.js';
 import { parseRunArgs } from './run-args.js';
@@ -61,11 +63,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return demoCommand(rest, io);
     case 'sim':
       return simCommand(rest, io);
+    case 'fuzz':
+      return fuzzCommand(rest, io);
     default:
       throw new UsageError(
         command.startsWith('-')
           ? `unknown option ${command}: see metafora --help`
-          : `unknown command ${JSON.stringify(command)}: use run, ctl, demo or sim, or see metafora --help`,
+          : `unknown command ${JSON.stringify(command)}: use run, ctl, demo, sim or fuzz, or see metafora --help`,
       );
   }
 }
@@ -78,7 +82,7 @@ function printHelp(topics: string[], io: CliIo): number {
   }
   const text = helpFor(topic);
   if (text === undefined) {
-    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run, ctl, demo or sim`);
+    throw new UsageError(`unknown command ${JSON.stringify(topic)}: use run, ctl, demo, sim or fuzz`);
   }
   io.stdout(text);
   return 0;
@@ -131,4 +135,13 @@ async function simCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   return runSimCommand(invocation, io);
+}
+
+async function fuzzCommand(argv: string[], io: CliIo): Promise<number> {
+  const invocation = parseFuzzArgs(argv);
+  if (invocation.kind === 'help') {
+    io.stdout(FUZZ_HELP);
+    return 0;
+  }
+  return runFuzzCommand(invocation, io);
 }

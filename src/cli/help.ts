@@ -1,5 +1,6 @@
 import { MIN_LEASE_TTL_SECONDS } from '../coordinator/store-coordinator.js';
 import { DEFAULT_STOP_GRACE_MS } from './exec-handler.js';
+import { DEFAULT_FUZZ_RUNS, MAX_FUZZ_SECONDS } from './fuzz-args.js';
 import { ETCD_ENV_VARIABLES } from './parse-options.js';
 import { LOG_LEVELS, MAX_TIMER_SECONDS, RUN_DEFAULTS } from './run-args.js';
 import { DEFAULT_SEED } from './sim-args.js';
@@ -15,6 +16,7 @@ Commands:
   ctl     submit and delete tasks, list tasks and nodes, send commands to nodes and tasks
   demo    run a demonstration cluster on this machine
   sim     run scenarios on the deterministic simulator and check the invariants
+  fuzz    generate random simulated runs until one breaks an invariant, and save it
   help    show this help, or with a command name, that command's help
 
 Options:
@@ -162,11 +164,36 @@ A failed run prints the command that replays it. Exit codes: 0 when no invariant
 1 when one is, 2 for invalid input.
 `;
 
+export const FUZZ_HELP = `Usage: metafora fuzz [--runs N] [--seed S] [--time SECONDS] [--json]
+
+Generates whole simulated runs with fast-check (nodes, lease TTL, balancer, workload, task
+submissions and a schedule of faults) and checks every invariant after each run. Each run first
+draws which fault kinds it uses and how many, so some runs are quiet and others are storms. On
+the first run that breaks an invariant, fast-check shrinks it to a smaller run that still breaks
+one, saves it as test/regressions/fuzz-HASH.json in the current directory and prints the command
+that replays it: metafora sim --file test/regressions/fuzz-HASH.json.
+
+Options:
+  --runs N        generated runs to try (default ${DEFAULT_FUZZ_RUNS})
+  --seed S        fast-check's seed, a whole number from -2147483648 to 2147483647; the same seed
+                  generates the same runs (default: a random seed, printed in the summary)
+  --time SECONDS  stop after this many seconds of wall time, from 1 to ${MAX_FUZZ_SECONDS}, even
+                  while shrinking; fewer runs than --runs may then have been tried
+  --json          print one JSON object instead of the summary: {passed, seed, runs,
+                  simulatedRuns, simulatedMs, wallMs, runsPerMinute, interrupted, failure?}
+  -h, --help      show this help
+
+On a terminal a progress line is redrawn in place. The summary gives the runs, the simulated
+hours, the wall time and the runs per minute. Exit codes: 0 when every run passed, 1 when one
+broke an invariant (the saved file and the replay command are printed), 2 for invalid input.
+`;
+
 /** Returns the help text of `command`, or undefined when there is no such command. */
 export function helpFor(command: string): string | undefined {
   if (command === 'run') return RUN_HELP;
   if (command === 'ctl') return CTL_HELP;
   if (command === 'demo') return DEMO_HELP;
   if (command === 'sim') return SIM_HELP;
+  if (command === 'fuzz') return FUZZ_HELP;
   return undefined;
 }
