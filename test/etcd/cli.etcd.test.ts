@@ -134,8 +134,8 @@ describeWithEtcd('metafora CLI on etcd', (endpoints) => {
     const submitted = await ctl('submit', 'a', '--props', '{"n":1}');
     expect(submitted).toMatchObject({ code: 0, stdout: 'submitted a\n', stderr: '' });
 
-    expect(await tasksJson()).toEqual([{ id: 'a', owner: null, props: { n: 1 } }]);
-    expect((await ctl('tasks')).stdout).toBe('ID  OWNER  PROPS\na   -      {"n":1}\n');
+    expect(await tasksJson()).toEqual([{ id: 'a', owner: null, props: { n: 1 }, state: null }]);
+    expect((await ctl('tasks')).stdout).toBe('ID  OWNER  STATE  PROPS\na   -      -      {"n":1}\n');
 
     const deleted = await ctl('delete', 'a');
     expect(deleted).toMatchObject({ code: 0, stdout: 'deleted a\n' });
@@ -217,14 +217,14 @@ describeWithEtcd('metafora CLI on etcd', (endpoints) => {
     const node = await startNode('n1', 'run');
     await ctl('submit', 't1');
     const pid = await taskPid('t1');
-    expect(await tasksJson()).toEqual([{ id: 't1', owner: 'n1', props: null }]);
+    expect(await tasksJson()).toEqual([{ id: 't1', owner: 'n1', props: null, state: null }]);
 
     node.child.kill('SIGTERM');
 
     expect(await node.exited).toEqual({ code: 0, signal: null });
     expect(readFileSync(path.join(dir, 't1.term'), 'utf8')).toBe('SIGTERM');
     expect(isProcessAlive(pid)).toBe(false);
-    expect(await tasksJson()).toEqual([{ id: 't1', owner: null, props: null }]);
+    expect(await tasksJson()).toEqual([{ id: 't1', owner: null, props: null, state: null }]);
   });
 
   it('stops a task on a stop-task command', async () => {
@@ -238,7 +238,7 @@ describeWithEtcd('metafora CLI on etcd', (endpoints) => {
     await waitUntil('the task to get SIGTERM', () => existsSync(path.join(dir, 't1.term')));
     await waitUntil('the task process to exit', () => !isProcessAlive(pid));
     await waitForTasks('t1 to be released', (tasks) =>
-      JSON.stringify(tasks) === JSON.stringify([{ id: 't1', owner: null, props: null }]),
+      JSON.stringify(tasks) === JSON.stringify([{ id: 't1', owner: null, props: null, state: null }]),
     );
   });
 
