@@ -32,10 +32,10 @@ export interface ChildExit {
   signal: NodeJS.Signals | null;
 }
 
-/** How one run of a task command ended: it exited by itself, or it was stopped. */
+/** The outcome of one run of a task command: it exited by itself, or it was stopped. */
 export type TaskProcessOutcome = { kind: 'exited'; exit: ChildExit } | { kind: 'stopped' };
 
-/** What one run of a task command needs, from a `TaskContext` or a stateful handler's context. */
+/** The context of one run of a task command: a `TaskContext` or a stateful handler's context. */
 export interface TaskProcessContext {
   readonly task: Task;
   readonly fencingToken: number;

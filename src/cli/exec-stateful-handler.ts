@@ -20,7 +20,7 @@ export function createExecStatefulHandler(options: ExecHandlerOptions): Stateful
     }
     const { code, signal } = outcome.exit;
     if (code === 0) return { type: 'complete' };
-    const how = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
-    return { type: 'error', error: `task command ${JSON.stringify(options.command)} ${how}` };
+    const ending = code === null ? `was killed by ${signal ?? 'a signal'}` : `exited with code ${code}`;
+    return { type: 'error', error: `task command ${JSON.stringify(options.command)} ${ending}` };
   };
 }

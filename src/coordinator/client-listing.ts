@@ -9,8 +9,8 @@ export interface TaskInfo {
   /** The props given at submission, parsed from JSON; null when none were given. */
   props: unknown;
   /**
-   * The `state` field of the task's stored state (`runnable`, `paused`, ...); null when no state
-   * is stored, `invalid` when the stored state has no such field or is not JSON.
+   * The `state` field of the task's stored state (`runnable`, `paused`, ...). It is null when no
+   * state is stored, and `invalid` when the stored state is not JSON or has no such field.
    */
   state: string | null;
 }

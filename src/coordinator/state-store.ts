@@ -15,9 +15,9 @@ export interface StoredState {
 }
 
 /**
- * How a guarded write ended: `written`; `claim-lost` when the owner key is no longer the claim,
- * so nothing was written; `command-changed` when the claim holds but the task command is not the
- * one to delete any more, so nothing was written either.
+ * The outcome of a guarded write. `claim-lost`: the owner key is no longer the claim. Then
+ * nothing was written. `command-changed`: the claim is still valid, but the task command is no
+ * longer the one to delete. Then nothing was written either.
  */
 export type StateWriteOutcome = 'written' | 'claim-lost' | 'command-changed';
 

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../runtime/errors.js';
 import type { Message } from './message.js';
 import type { TaskError } from './task-state.js';
 
-/** What an error handler receives when a task is in `fault`. */
+/** The input of an error handler for a task in `fault`. */
 export interface FaultInput {
   readonly task: Task;
   /** The error history, oldest first; the last entry is the error that caused the fault. */
@@ -12,7 +12,7 @@ export interface FaultInput {
   readonly nowMs: number;
 }
 
-/** What an error handler decides. */
+/** The decision of an error handler. */
 export interface FaultDecision {
   /**
    * The message that leaves `fault`: usually `sleep` (retry later) or `error` (fail the task);

@@ -53,7 +53,7 @@ export function parseMessage(text: string): Message {
 }
 
 /**
- * Checks that `value` is a message, as a stateful handler resolves it or a command holds it, and
+ * Checks that `value` is a message, as a stateful handler resolves it or a command contains it, and
  * returns it. `what` names the value in the error. Throws `InvalidArgumentError` otherwise.
  */
 export function toMessage(value: unknown, what: string): Message {

@@ -7,13 +7,13 @@ import type { StatefulHandler } from './stateful-handler.js';
 import { StateMachineRun } from './state-machine-run.js';
 
 export interface StateMachineOptions {
-  /** Where task states are kept; it must use the cluster's store and namespace. */
+  /** The store of task states, on the cluster's store and namespace. */
   states: StateStore;
   /** Decides how a task leaves `fault`. Default `defaultErrorHandler`. */
   errorHandler?: ErrorHandler;
   /**
-   * How long a node that holds a task with an invalid stored state waits before reading it again,
-   * in milliseconds; a task command makes it read at once. Default 30,000.
+   * The wait before a node reads an invalid stored state again, in milliseconds. A task command
+   * makes it read at once. Default 30,000.
    */
   invalidStateRetryMs?: number;
 }
@@ -22,7 +22,7 @@ export interface StateMachineOptions {
  * Wraps a stateful handler into a plain `Handler`, so a `Consumer` runs it unchanged. Each run
  * loads the task's state from `options.states`, applies the task's commands (those written before
  * the claim first), runs `statefulHandler` while the task is `runnable`, waits while it is
- * `sleeping` or `paused`, asks the error handler in `fault`, and stores every transition while the
+ * `sleeping` or `paused`, calls the error handler in `fault`, and stores every transition while the
  * claim holds. A terminal state resolves `done`. A stop, a `release`, a lost claim or a store
  * failure resolves `release` and keeps the stored state, including a sleeping task's wake-up time.
  */

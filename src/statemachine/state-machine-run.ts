@@ -20,7 +20,7 @@ export interface StateMachineSettings {
   invalidStateRetryMs: number;
 }
 
-/** What a step of the run decided: end the run with a handler result, or go on (undefined). */
+/** The outcome of one step: a handler result that ends the run, or undefined to go on. */
 type StepResult = HandlerResult | undefined;
 
 /** A command that reached the running stateful handler, with its parsed message. */
@@ -86,9 +86,9 @@ export class StateMachineRun {
   }
 
   /**
-   * Loads the stored state. A missing state starts as `runnable` and is stored at once. An
-   * invalid one holds the claim, so no node runs the task, and is read again when a command
-   * arrives or every `invalidStateRetryMs`, until an operator overwrites it.
+   * Loads the stored state. A missing state starts as `runnable` and is stored at once. For an
+   * invalid one the node keeps the claim, so no node runs the task, and reads the state again
+   * when a command arrives or every `invalidStateRetryMs`, until an operator overwrites it.
    */
   private async loadState(): Promise<StepResult> {
     for (let attempt = 1; ; attempt++) {
@@ -107,7 +107,7 @@ export class StateMachineRun {
       } catch (error) {
         if (!(error instanceof InvalidTaskStateError)) throw error;
         const fields = { err: error, raw: error.raw.slice(0, 200), attempt };
-        if (attempt === 1) this.logger.error(fields, 'stored task state is invalid; task held until it is overwritten');
+        if (attempt === 1) this.logger.error(fields, 'stored task state is invalid; task kept until it is overwritten');
         else this.logger.debug(fields, 'stored task state is still invalid');
       }
       await this.waitForWake(this.settings.invalidStateRetryMs);

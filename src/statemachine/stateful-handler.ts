@@ -4,7 +4,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { Message } from './message.js';
 import type { TaskState } from './task-state.js';
 
-/** What a stateful handler receives for one run of a `runnable` task. */
+/** The context of one stateful handler run of a `runnable` task. */
 export interface StatefulContext {
   readonly task: Task;
   /**
@@ -14,8 +14,8 @@ export interface StatefulContext {
    */
   readonly signal: AbortSignal;
   /**
-   * Every message for this run, in arrival order, including `checkpoint` commands. Iteration ends
-   * when the run ends. Each iterator sees the messages that arrive while it iterates.
+   * Every message for this run, in arrival order, including `checkpoint` commands. Every iterator
+   * starts at the first message, and iteration ends when the run ends.
    */
   readonly messages: AsyncIterable<Message>;
   /**

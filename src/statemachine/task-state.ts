@@ -27,7 +27,7 @@ export interface TaskState {
 /** The state of a task that has no stored state yet. */
 export const INITIAL_STATE: TaskState = { name: 'runnable', errors: [] };
 
-/** A stored task state that cannot be parsed; `raw` holds the stored text. */
+/** A stored task state that cannot be parsed; `raw` is the stored text. */
 export class InvalidTaskStateError extends MetaforaError {
   constructor(
     readonly raw: string,

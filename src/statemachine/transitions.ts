@@ -57,8 +57,8 @@ export function nextState(from: StateName, message: MessageType): StateName | un
 
 /**
  * Returns the state after `message` arrives in `state`, or undefined when the table forbids it.
- * An `error` appends to the error history with time `nowMs`; a `sleep` sets the wake-up time,
- * which `checkpoint` and `release` keep and every other way out of `sleeping` drops.
+ * An `error` appends to the error history with time `nowMs`. A `sleep` sets the wake-up time.
+ * `checkpoint` and `release` keep that time, and every other way out of `sleeping` drops it.
  */
 export function applyMessage(state: TaskState, message: Message, nowMs: number): TaskState | undefined {
   const to = nextState(state.name, message.type);

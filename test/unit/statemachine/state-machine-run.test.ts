@@ -213,7 +213,7 @@ describe('an unparseable stored state', () => {
     expect(calls).toEqual([]);
     expect(await cluster.taskIds()).toEqual(['a']);
     expect(await cluster.rawState('a')).toBe('{"state":"runnable"');
-    expect(cluster.logger.find('stored task state is invalid; task held until it is overwritten')).toHaveLength(1);
+    expect(cluster.logger.find('stored task state is invalid; task kept until it is overwritten')).toHaveLength(1);
     let output = '';
     const shown = runCtlAction({ action: 'state', id: 'a', json: false }, cluster.client, (text) => (output += text));
     await expect(shown).rejects.toThrow(
