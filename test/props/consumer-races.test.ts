@@ -127,7 +127,9 @@ async function runRace(scheduler: fc.Scheduler, spec: Race, seen: Set<string>): 
   await settle(scheduler, cluster, () => stopped.settled);
 
   const problems: string[] = [];
-  if (!stopped.settled || consumer.state !== 'stopped') problems.push(`shutdown did not resolve: ${consumer.state}`);
+  // Read the state afresh: the check after start narrowed its type, but the shutdown changed it.
+  const state: string = consumer.state;
+  if (!stopped.settled || state !== 'stopped') problems.push(`shutdown did not resolve: ${state}`);
   for (const [task, events] of recorder.events) {
     problems.push(...runProblems(task, events));
     for (const event of events) seen.add(event);
