@@ -53,7 +53,7 @@ function vanishedTasks(history: readonly HistoryEvent[], finalState: FinalState)
   const { owners, t } = finalState.event;
   const violations: string[] = [];
   for (const life of taskLives(history, finalState.seq).values()) {
-    if (life.done !== null || life.submittedAt === null || Object.hasOwn(owners, life.task)) continue;
+    if (life.done !== null || life.finishedBeforeCrash || life.submittedAt === null || Object.hasOwn(owners, life.task)) continue;
     violations.push(
       `task ${life.task} vanished: it was submitted at ${life.submittedAt} ms and never done, ` +
         `but is not in owners at final-state (${t} ms)`,

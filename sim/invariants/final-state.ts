@@ -15,6 +15,12 @@ export interface TaskLife {
   submittedAt: number | null;
   /** The first `done` after the latest submit; null while the task is not done. */
   done: { t: number; node: string } | null;
+  /**
+   * True when a handler finished the task as done (or with an error, which counts as done) and
+   * its node crashed before it reported the outcome. The node may have removed the task just
+   * before it crashed, so a task that vanished after this was done, not lost.
+   */
+  finishedBeforeCrash: boolean;
 }
 
 export const MISSING_FINAL_STATE =
@@ -36,13 +42,27 @@ export function lastFinalState(history: readonly HistoryEvent[]): FinalState | u
  */
 export function taskLives(history: readonly HistoryEvent[], untilSeq = history.length): Map<string, TaskLife> {
   const lives = new Map<string, TaskLife>();
+  /** Finished runs whose node has not reported done or release yet: `node/task` keys. */
+  const unreported = new Set<string>();
   for (const event of history.slice(0, untilSeq)) {
     if (event.type === 'submit') {
-      lives.set(event.task, { task: event.task, submittedAt: event.t, done: null });
+      lives.set(event.task, { task: event.task, submittedAt: event.t, done: null, finishedBeforeCrash: false });
     } else if (event.type === 'done') {
-      const life = lives.get(event.task) ?? { task: event.task, submittedAt: null, done: null };
+      const life = lives.get(event.task) ?? { task: event.task, submittedAt: null, done: null, finishedBeforeCrash: false };
       life.done ??= { t: event.t, node: event.node };
       lives.set(event.task, life);
+      unreported.delete(`${event.node}/${event.task}`);
+    } else if (event.type === 'handler-end' && (event.result === 'done' || event.result === 'error')) {
+      unreported.add(`${event.node}/${event.task}`);
+    } else if (event.type === 'release' || event.type === 'claim') {
+      unreported.delete(`${event.node}/${event.task}`);
+    } else if (event.type === 'node-crash') {
+      for (const key of [...unreported]) {
+        if (!key.startsWith(`${event.node}/`)) continue;
+        unreported.delete(key);
+        const life = lives.get(key.slice(event.node.length + 1));
+        if (life !== undefined) life.finishedBeforeCrash = true;
+      }
     }
   }
   return lives;

@@ -31,6 +31,7 @@ function unrunProblem(life: TaskLife, finalState: FinalState): string | undefine
   const { owners, liveNodes, running, t } = finalState.event;
   const task = life.task;
   if (!Object.hasOwn(owners, task)) {
+    if (life.finishedBeforeCrash) return undefined;
     return `task ${task} is not done but is gone from owners at final-state (${t} ms)`;
   }
   const owner = owners[task] ?? null;

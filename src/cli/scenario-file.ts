@@ -83,6 +83,12 @@ const LINK: Shape = {
   breakDetectMs: optional(ms),
 };
 
+const BUGGIFY: Shape = {
+  probability: required(rate),
+  maxDelayMs: required(positiveMs),
+  failureShare: required(rate),
+};
+
 const SUBMISSION: Shape = { at: required(ms), count: required(count), prefix: optional(taskPrefix) };
 
 const nodeCommand: Check<unknown> = (value, where) => {
@@ -140,6 +146,7 @@ const SCENARIO: Shape = {
   faultPhaseMs: required(ms),
   quietPhaseMs: optional(ms),
   expectedToBreak: optional(arrayOf(oneOf(INVARIANT_NAMES))),
+  buggify: optional((value, where) => readShape(value, where, BUGGIFY)),
 };
 
 const CASE: Shape = {

@@ -7,8 +7,11 @@ import type { Keys, NodeRegistration } from './keys.js';
 export interface TaskEntry {
   exists: boolean;
   owner: { node: string; createRevision: number; lease: string | null } | null;
-  /** Revision of the latest owner-key event seen, or of the listing that showed it. */
-  ownerSeenAt: number;
+  /**
+   * Revision of the latest event on the task key or the owner key, or of the listing that showed
+   * them. The view says nothing about a claim made at a later revision.
+   */
+  seenAt: number;
 }
 
 /** Reactions to changes, decided by the coordinator. */
@@ -124,15 +127,15 @@ export class ClusterView {
   private applyTaskKey(key: string, kv: KeyValue | null, revision: number): string | undefined {
     const parsed = this.keys.parseTaskKey(key);
     if (parsed === undefined) return undefined;
-    const entry = this.tasks.get(parsed.task) ?? { exists: false, owner: null, ownerSeenAt: 0 };
+    const entry = this.tasks.get(parsed.task) ?? { exists: false, owner: null, seenAt: 0 };
     if (parsed.child === null) {
       entry.exists = kv !== null;
     } else if (parsed.child === 'owner') {
       entry.owner = kv === null ? null : this.parseOwner(kv);
-      entry.ownerSeenAt = revision;
     } else {
       return undefined;
     }
+    entry.seenAt = Math.max(entry.seenAt, revision);
     if (entry.exists || entry.owner !== null) this.tasks.set(parsed.task, entry);
     else this.tasks.delete(parsed.task);
     return parsed.task;

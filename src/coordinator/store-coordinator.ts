@@ -84,6 +84,11 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
   private readonly taskCommandRouter: TaskCommandRouter;
   private readonly claims = new Map<string, HeldClaim>();
   private readonly claiming = new Set<string>();
+  /**
+   * Claims given to the consumer and not yet released or done, by task: a lost claim stays here
+   * while its handler winds down, so its owner key is not mistaken for a stray one.
+   */
+  private readonly handedOut = new Map<string, number>();
   /** Guarded releases that failed, by task, each with the transaction to try again. */
   private readonly pendingReleases = new Map<string, () => Promise<unknown>>();
   private retryingReleases = false;
@@ -201,7 +206,7 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
 
   async release(claim: Claim): Promise<void> {
     const taskId = claim.task.id;
-    this.claims.delete(taskId);
+    this.forgetClaim(claim);
     await this.deleteOwnerKey(taskId, claim.fencingToken);
   }
 
@@ -213,7 +218,7 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
    */
   async done(claim: Claim): Promise<boolean> {
     const taskId = claim.task.id;
-    this.claims.delete(taskId);
+    this.forgetClaim(claim);
     const request = {
       compare: [this.ownerIs(taskId, claim.fencingToken)],
       success: [
@@ -315,11 +320,12 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
   private holdClaim(taskId: string, fencingToken: number, lease: string, props: KeyValue | null): Claim | null {
     const entry = this.view.tasks.get(taskId);
     if (this.session.lease !== lease || this.closed) return null;
-    if (entry !== undefined && entry.ownerSeenAt > fencingToken && entry.owner?.createRevision !== fencingToken) {
+    if (entry !== undefined && entry.seenAt > fencingToken && entry.owner?.createRevision !== fencingToken) {
       // The watch already saw this claim end (for example by lease expiry) before it resolved.
       return null;
     }
     this.claims.set(taskId, { fencingToken, lease });
+    this.handedOut.set(taskId, fencingToken);
     return { task: { id: taskId, props: this.parseProps(taskId, props) }, fencingToken };
   }
 
@@ -338,12 +344,15 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
     const held = this.claims.get(taskId);
     const owner = entry?.exists === true ? entry.owner : null;
     if (held !== undefined && owner?.createRevision !== held.fencingToken) {
+      // A watch batch delayed from before the claim cannot say the claim ended.
+      if (entry !== undefined && entry.seenAt < held.fencingToken) return;
       this.claims.delete(taskId);
       this.context?.lost(taskId);
       return;
     }
     const lease = this.session.lease;
-    if (owner !== null && owner.lease === lease && held === undefined && !this.claiming.has(taskId)) {
+    const handedOut = this.handedOut.get(taskId) === owner?.createRevision;
+    if (owner !== null && owner.lease === lease && held === undefined && !handedOut && !this.claiming.has(taskId)) {
       if (!this.strayClaims.has(taskId)) {
         this.strayClaims.set(taskId, owner.createRevision);
         this.logger.warn({ task: taskId }, 'owner key of this node has no run; deleting it');
@@ -352,6 +361,12 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
           .finally(() => this.strayClaims.delete(taskId));
       }
     }
+  }
+
+  private forgetClaim(claim: Claim): void {
+    const taskId = claim.task.id;
+    if (this.claims.get(taskId)?.fencingToken === claim.fencingToken) this.claims.delete(taskId);
+    if (this.handedOut.get(taskId) === claim.fencingToken) this.handedOut.delete(taskId);
   }
 
   private loseAllClaims(): void {

@@ -57,7 +57,7 @@ export class FairBalancer implements Balancer {
     if (now < yielded.until) return { claim: false, retryAt: yielded.until };
 
     const load = context.runningTasks().length + context.claimsInFlight();
-    if (yielded.count >= this.maxYields || load < fairShare(context.cluster.clusterSnapshot())) {
+    if (yielded.count >= this.maxYields || load < claimTarget(context.cluster.clusterSnapshot())) {
       this.yielded.delete(taskId);
       return { claim: true };
     }
@@ -104,6 +104,17 @@ export function keepLimit(snapshot: ClusterSnapshot, thresholdPercent: number): 
   if (!hasStarvedNode(snapshot)) return limit;
   const nodes = Math.max(1, snapshot.activeNodes.length);
   return Math.min(limit, Math.max(1, Math.floor(snapshot.totalTasks / nodes)));
+}
+
+/**
+ * The load below which a node claims at once. Normally the fair share; while a node is starved,
+ * the average rounded down, so that tasks released for the starved node reach it instead of
+ * whichever node with a task or two answers first.
+ */
+export function claimTarget(snapshot: ClusterSnapshot): number {
+  if (!hasStarvedNode(snapshot)) return fairShare(snapshot);
+  const nodes = Math.max(1, snapshot.activeNodes.length);
+  return Math.max(1, Math.floor(snapshot.totalTasks / nodes));
 }
 
 /** Returns whether an active node runs at least two tasks fewer than the fair share. */

@@ -59,6 +59,29 @@ describe('checkDoneIsFinal', () => {
     ]);
   });
 
+  it('accepts a task finished just before its node crashed', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      run({ node: 'n1', task: 't1', token: 5, from: 1_000 }),
+      at.handlerEnd(2_000, 'n1', 't1', 5, 'done'),
+      at.nodeCrash(2_001, 'n1'),
+      settled(90_000, {}, ['n2']),
+    );
+    expect(checkDoneIsFinal(events, context()).status).toBe('holds');
+  });
+
+  it('breaks when the crashed node had released the task', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      run({ node: 'n1', task: 't1', token: 5, from: 1_000 }),
+      at.handlerEnd(2_000, 'n1', 't1', 5, 'done'),
+      at.release(2_000, 'n1', 't1'),
+      at.nodeCrash(2_001, 'n1'),
+      settled(90_000, {}, ['n2']),
+    );
+    expect(checkDoneIsFinal(events, context()).status).toBe('broken');
+  });
+
   it('accepts an unowned task as present', () => {
     const events = history(
       at.submit(100, 't1'),
