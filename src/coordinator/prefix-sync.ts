@@ -1,6 +1,7 @@
 import type { Buggify } from '../runtime/buggify.js';
 import { noBuggify } from '../runtime/buggify.js';
 import type { Clock } from '../runtime/clock.js';
+import { MetaforaError } from '../runtime/errors.js';
 import type { Logger } from '../runtime/logger.js';
 import type { KeyValue, Store, Watch, WatchEvent } from '../store/store.js';
 
@@ -36,9 +37,18 @@ export class PrefixSync {
     private readonly buggify: Buggify = noBuggify,
   ) {}
 
-  /** Lists and starts watching. Rejects when the first listing or watch fails. */
+  /**
+   * Lists and starts watching. A retryable failure is retried in the background, as after a
+   * broken watch, so a store blip during start-up does not stop the node; any other failure
+   * rejects.
+   */
   async start(): Promise<void> {
-    await this.listAndWatch();
+    try {
+      await this.listAndWatch();
+    } catch (error) {
+      if (!(error instanceof MetaforaError && error.retryable)) throw error;
+      void this.recover(error);
+    }
   }
 
   /** Cancels the watch and every pending retry. */

@@ -173,7 +173,13 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
     this.context = context;
     await this.session.open();
     this.logger.info({ lease: this.session.lease }, 'node registered');
-    for (const sync of this.syncs) await sync.start();
+    try {
+      for (const sync of this.syncs) await sync.start();
+    } catch (error) {
+      // A node that failed to start must not keep its lease alive: the name would stay taken.
+      await this.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   clusterSnapshot(): ClusterSnapshot {

@@ -38,7 +38,10 @@ export interface BalancerContext {
   claimsInFlight(): number;
 }
 
-/** `retryAt` is a time on the node's clock, in milliseconds, when the task may be offered again. */
+/**
+ * `retryAt` is a time on the node's monotonic clock (`Clock.monotonic()`), in milliseconds, when
+ * the task may be offered again; wall-clock jumps do not move it.
+ */
 export type ClaimDecision = { claim: true } | { claim: false; retryAt: number };
 
 /** Decides which tasks this node claims and which it gives back. */

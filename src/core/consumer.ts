@@ -146,7 +146,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     if (this.claiming.has(taskId) || this.ignored.has(taskId)) return;
     if (this.runs.has(taskId) || this.finishing.has(taskId)) {
       // An earlier run still winds down here; look again once it had time to finish.
-      this.ignored.add(taskId, this.clock.now() + this.busyRetryMs);
+      this.ignored.add(taskId, this.clock.monotonic() + this.busyRetryMs);
       return;
     }
     const decision = this.balancer.canClaim(taskId);
@@ -164,7 +164,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       claim = await this.coordinator.claim(taskId);
     } catch (error) {
       this.logger.warn({ task: taskId, err: error }, 'claim failed; retrying later');
-      this.ignored.add(taskId, this.clock.now() + this.busyRetryMs);
+      this.ignored.add(taskId, this.clock.monotonic() + this.busyRetryMs);
       return;
     } finally {
       this.claiming.delete(taskId);
@@ -255,7 +255,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
         void this.balance();
         break;
       case 'stop_task':
-        this.ignored.add(command.parameters.task, this.clock.now() + this.stopTaskHoldOffMs);
+        this.ignored.add(command.parameters.task, this.clock.monotonic() + this.stopTaskHoldOffMs);
         this.stopRun(command.parameters.task, 'command');
         break;
     }
@@ -286,7 +286,8 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       this.setState('stopped');
       return;
     }
-    const deadline = this.clock.now() + timeoutMs;
+    // Measured on the monotonic clock, so a wall-clock jump cannot cut the shutdown short.
+    const deadline = this.clock.monotonic() + timeoutMs;
     this.setState('stopping');
     this.logger.info({ tasks: this.runs.size, timeoutMs }, 'consumer stopping');
     this.stopLoops.abort();
@@ -322,7 +323,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     try {
       return await Promise.race([
         work.then(() => true),
-        this.clock.sleep(deadline - this.clock.now(), timer.signal).then(() => false),
+        this.clock.sleep(deadline - this.clock.monotonic(), timer.signal).then(() => false),
       ]);
     } finally {
       timer.abort();

@@ -23,7 +23,8 @@ export interface FairBalancerOptions {
 
 /**
  * Spreads tasks evenly. A node at or above its fair share (tasks / active nodes, rounded up) yields
- * a few times before claiming, so less loaded nodes claim first but no task is left unclaimed. Every
+ * a few times before claiming while another active node is below it, so less loaded nodes claim
+ * first but no task is left unclaimed. Every
  * balance period a node above the release threshold releases the excess at random and stops
  * claiming for a while, so it does not take the released tasks straight back.
  */
@@ -50,14 +51,16 @@ export class FairBalancer implements Balancer {
 
   canClaim(taskId: string): ClaimDecision {
     const context = requireContext(this.context);
-    const now = context.clock.now();
+    const now = context.clock.monotonic();
     if (now < this.claimsResumeAt) return { claim: false, retryAt: this.claimsResumeAt };
 
     const yielded = this.yielded.get(taskId) ?? { count: 0, until: 0 };
     if (now < yielded.until) return { claim: false, retryAt: yielded.until };
 
     const load = context.runningTasks().length + context.claimsInFlight();
-    if (yielded.count >= this.maxYields || load < claimTarget(context.cluster.clusterSnapshot())) {
+    const snapshot = context.cluster.clusterSnapshot();
+    const target = claimTarget(snapshot);
+    if (yielded.count >= this.maxYields || load < target || !otherNodeBelow(snapshot, target, context.node)) {
       this.yielded.delete(taskId);
       return { claim: true };
     }
@@ -69,7 +72,7 @@ export class FairBalancer implements Balancer {
 
   balance(): Promise<string[]> {
     const context = requireContext(this.context);
-    this.forgetStaleYields(context.clock.now());
+    this.forgetStaleYields(context.clock.monotonic());
     const running = context.runningTasks();
     const limit = keepLimit(context.cluster.clusterSnapshot(), this.thresholdPercent);
     const excess = running.length - limit;
@@ -81,7 +84,7 @@ export class FairBalancer implements Balancer {
       const index = context.random.int(candidates.length);
       released.push(...candidates.splice(index, 1));
     }
-    this.claimsResumeAt = context.clock.now() + released.length * this.claimDelayPerReleaseMs;
+    this.claimsResumeAt = context.clock.monotonic() + released.length * this.claimDelayPerReleaseMs;
     context.logger.info({ released: released.length, limit }, 'fair balance releases tasks');
     return Promise.resolve(released);
   }
@@ -115,6 +118,11 @@ export function claimTarget(snapshot: ClusterSnapshot): number {
   if (!hasStarvedNode(snapshot)) return fairShare(snapshot);
   const nodes = Math.max(1, snapshot.activeNodes.length);
   return Math.max(1, Math.floor(snapshot.totalTasks / nodes));
+}
+
+/** Returns whether an active node other than `self` owns fewer than `target` tasks: one to yield to. */
+export function otherNodeBelow(snapshot: ClusterSnapshot, target: number, self: string): boolean {
+  return snapshot.activeNodes.some((node) => node !== self && (snapshot.counts.get(node) ?? 0) < target);
 }
 
 /** Returns whether an active node runs at least two tasks fewer than the fair share. */

@@ -16,7 +16,10 @@ export class IgnoreList {
     private readonly reoffer: (taskId: string) => void,
   ) {}
 
-  /** Ignores `taskId` until `retryAt` (node clock ms); a deadline already past re-offers at once. */
+  /**
+   * Ignores `taskId` until `retryAt` (monotonic node clock ms); a deadline already past re-offers
+   * at once.
+   */
   add(taskId: string, retryAt: number): void {
     if (this.closed) return;
     this.deadlines.set(taskId, retryAt);
@@ -47,7 +50,7 @@ export class IgnoreList {
     const timer = new AbortController();
     this.timer = timer;
     this.timerAt = at;
-    void this.clock.sleep(at - this.clock.now(), timer.signal).then(() => {
+    void this.clock.sleep(at - this.clock.monotonic(), timer.signal).then(() => {
       if (timer.signal.aborted || this.closed) return;
       this.timer = undefined;
       this.timerAt = Number.POSITIVE_INFINITY;
@@ -56,7 +59,7 @@ export class IgnoreList {
   }
 
   private fireDue(): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     let next = Number.POSITIVE_INFINITY;
     const due: string[] = [];
     for (const [taskId, at] of this.deadlines) {

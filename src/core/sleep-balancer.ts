@@ -29,7 +29,7 @@ export class SleepBalancer implements Balancer {
 
   canClaim(taskId: string): ClaimDecision {
     const context = requireContext(this.context);
-    const now = context.clock.now();
+    const now = context.clock.monotonic();
     const delayMs = Math.min(this.maxDelayMs, context.runningTasks().length * this.delayPerTaskMs);
     const first = this.firstOffered.get(taskId) ?? now;
     if (delayMs === 0 || now >= first + delayMs) {
@@ -42,7 +42,7 @@ export class SleepBalancer implements Balancer {
 
   /** Never releases; forgets offers older than the maximum delay, which other nodes took. */
   balance(): Promise<string[]> {
-    const now = requireContext(this.context).clock.now();
+    const now = requireContext(this.context).clock.monotonic();
     for (const [taskId, first] of this.firstOffered) {
       if (now - first > this.maxDelayMs) this.firstOffered.delete(taskId);
     }

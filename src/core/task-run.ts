@@ -7,7 +7,9 @@ import type { TaskCommandSource } from './task-command.js';
 
 /** One run of one claimed task on this node, from handler start to its final result. */
 export class TaskRun {
+  /** Wall time the run started, in node clock milliseconds since the epoch. */
   readonly startedAt: number;
+  private readonly startedMonotonic: number;
   private readonly controller = new AbortController();
   private stopReason: StopReason | undefined;
   private lostClaim = false;
@@ -22,6 +24,7 @@ export class TaskRun {
     private readonly commands?: TaskCommandSource,
   ) {
     this.startedAt = clock.now();
+    this.startedMonotonic = clock.monotonic();
     this.result = this.execute(handler);
   }
 
@@ -68,7 +71,7 @@ export class TaskRun {
       this.logger.error({ err: error }, 'handler failed; marking task done');
       result = 'done';
     }
-    this.logger.info({ result, runMs: this.clock.now() - this.startedAt }, 'handler returned');
+    this.logger.info({ result, runMs: this.clock.monotonic() - this.startedMonotonic }, 'handler returned');
     return result;
   }
 

@@ -89,14 +89,20 @@ describe('FairBalancer', () => {
 
   it('counts claims in flight toward its share', () => {
     const balancer = new FairBalancer();
-    balancer.init({ ...context(1, snapshot(4, ['me', 'b'])), claimsInFlight: () => 1 });
+    balancer.init({ ...context(1, snapshot(4, ['me', 'b'], { me: 1, b: 1 })), claimsInFlight: () => 1 });
     expect(balancer.canClaim('x').claim).toBe(false);
+  });
+
+  it('claims at once when no other node is below its share', () => {
+    const balancer = new FairBalancer();
+    balancer.init(context(2, snapshot(4, ['me', 'b'], { me: 2, b: 2 })));
+    expect(balancer.canClaim('x')).toEqual({ claim: true });
   });
 
   it('yields at its fair share, then claims after the last yield', async () => {
     const clock = new ManualClock();
     const balancer = new FairBalancer({ yieldDelayMs: 500, maxYields: 2 });
-    balancer.init(context(2, snapshot(4, ['me', 'b']), clock));
+    balancer.init(context(2, snapshot(4, ['me', 'b'], { me: 2, b: 1 }), clock));
     const first = balancer.canClaim('x');
     expect(first.claim).toBe(false);
     await clock.advance(750);
@@ -107,8 +113,9 @@ describe('FairBalancer', () => {
 
   it('asks again only after the yield ends', () => {
     const balancer = new FairBalancer({ yieldDelayMs: 500 });
-    balancer.init(context(2, snapshot(4, ['me', 'b'])));
+    balancer.init(context(2, snapshot(4, ['me', 'b'], { me: 2, b: 1 })));
     const first = balancer.canClaim('x');
+    expect(first.claim).toBe(false);
     expect(balancer.canClaim('x')).toEqual(first);
   });
 
