@@ -1,9 +1,13 @@
+import { NodeNameInUseError } from '../coordinator/errors.js';
 import { InvalidArgumentError, MetaforaError } from '../runtime/errors.js';
 
 /** Exit code of a run that failed for a reason other than bad input. */
 export const EXIT_FAILURE = 1;
 
-/** Exit code of bad input: flags, arguments, or an etcd that cannot be reached at start. */
+/**
+ * Exit code of bad input: flags, arguments, an etcd that cannot be reached at start, or a node
+ * name that a live node already uses.
+ */
 export const EXIT_USAGE = 2;
 
 /** Invalid command-line input; the message names the value and the fix. */
@@ -17,7 +21,7 @@ export class EtcdUnreachableError extends MetaforaError {}
 
 /** Returns the exit code for an error that ended a command. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof InvalidArgumentError || error instanceof EtcdUnreachableError) {
+  if (error instanceof InvalidArgumentError || error instanceof EtcdUnreachableError || error instanceof NodeNameInUseError) {
     return EXIT_USAGE;
   }
   return EXIT_FAILURE;

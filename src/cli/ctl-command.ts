@@ -72,7 +72,7 @@ export function formatNodes(nodes: NodeInfo[], json: boolean): string {
     node.host,
     node.started,
     String(node.tasks),
-    node.stopping ? 'stopping' : 'running',
+    node.stopping ? 'stopping' : node.frozen ? 'frozen' : 'running',
   ]);
   return formatTable(['NODE', 'HOST', 'STARTED', 'TASKS', 'STATE'], rows);
 }

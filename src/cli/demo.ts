@@ -16,6 +16,8 @@ const STOP_AT_MS = 25_000;
 const TASK_COUNT = 36;
 const LEASE_TTL_SECONDS = 3;
 const BALANCE_EVERY_MS = 3_000;
+/** Longest wait at the end for every unfinished task to have an owner. */
+const SETTLE_MS = 10_000;
 
 interface DemoNode {
   name: string;
@@ -102,7 +104,13 @@ export async function runDemo(out: DemoOutput): Promise<number> {
     await systemClock.sleep(out.tty ? 250 : 500);
   }
 
-  const unowned = (await client.tasks()).filter((task) => task.owner === null).length;
+  // A task released by a balance a moment ago is briefly unowned, so the check waits for the
+  // cluster to settle, up to SETTLE_MS.
+  let unowned = await countUnowned(client);
+  for (let waitedMs = 0; unowned > 0 && waitedMs < SETTLE_MS; waitedMs += 250) {
+    await systemClock.sleep(250);
+    unowned = await countUnowned(client);
+  }
   await render();
   for (const node of nodes.filter((candidate) => candidate.status !== 'stopped')) {
     await node.consumer.shutdown({ timeoutMs: 2_000 });
@@ -114,6 +122,10 @@ export async function runDemo(out: DemoOutput): Promise<number> {
       `${overlaps} times a task ran on two nodes at once\n`,
   );
   return overlaps === 0 && unowned === 0 ? 0 : 1;
+}
+
+async function countUnowned(client: Client): Promise<number> {
+  return (await client.tasks()).filter((task) => task.owner === null).length;
 }
 
 /** How long a demo task works before it is done, in milliseconds: 6 to 60 seconds. */

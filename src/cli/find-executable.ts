@@ -31,3 +31,13 @@ function isExecutableFile(file: string): boolean {
     return false;
   }
 }
+
+/** Returns whether `command`, a path containing a `/`, names a regular file, executable or not. */
+export function isPlainFile(command: string, cwd: string): boolean {
+  if (!command.includes('/')) return false;
+  try {
+    return statSync(path.resolve(cwd, command)).isFile();
+  } catch {
+    return false;
+  }
+}

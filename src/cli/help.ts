@@ -23,7 +23,8 @@ Options:
   -h, --help   show this help; metafora <command> --help shows a command's options
   --version    print the version
 
-Exit codes: 0 success, 1 failure, 2 invalid input or etcd not reachable at start.
+Exit codes: 0 success, 1 failure, 2 invalid input, etcd not reachable at start, or a node
+name already in use.
 `;
 
 export const RUN_HELP = `Usage: metafora run (--etcd URLS | --store memory) [options]

@@ -15,7 +15,7 @@ import type { Store } from '../store/store.js';
 import { UsageError } from './cli-errors.js';
 import { createExecHandler } from './exec-handler.js';
 import { createExecStatefulHandler } from './exec-stateful-handler.js';
-import { findExecutable } from './find-executable.js';
+import { findExecutable, isPlainFile } from './find-executable.js';
 import type { LoadedHandler } from './load-handler.js';
 import { loadHandler } from './load-handler.js';
 import { openStore } from './open-store.js';
@@ -125,6 +125,11 @@ async function createHandler(
     return loadHandler(spec.path, environment.cwd, { stateMachine: options.stateMachine, allowStateful: true });
   }
   if (findExecutable(spec.command, environment.env['PATH'], environment.cwd) === undefined) {
+    if (isPlainFile(spec.command, environment.cwd)) {
+      throw new UsageError(
+        `command not executable ${JSON.stringify(spec.command)}: make it executable with chmod +x`,
+      );
+    }
     throw new UsageError(
       `command not found ${JSON.stringify(spec.command)}: give --exec an executable on PATH or a path to one`,
     );

@@ -25,6 +25,8 @@ export interface NodeInfo {
   tasks: number;
   /** True once the node has begun a graceful shutdown. */
   stopping: boolean;
+  /** True while the node is frozen by a `freeze` command. */
+  frozen: boolean;
 }
 
 export function collectTasks(keys: Keys, kvs: KeyValue[], stateKvs: KeyValue[]): TaskInfo[] {
@@ -75,6 +77,7 @@ export function collectNodes(keys: Keys, kvs: KeyValue[], taskCounts: Map<string
       started: registration.started ?? '',
       tasks: taskCounts.get(parsed.node) ?? 0,
       stopping: registration.stopping === true,
+      frozen: registration.frozen === true,
     });
   }
   return nodes.sort((a, b) => compareStrings(a.node, b.node));
@@ -89,6 +92,7 @@ function parseRegistration(value: string): Partial<NodeRegistration> {
   if (typeof fields['host'] === 'string') result.host = fields['host'];
   if (typeof fields['started'] === 'string') result.started = fields['started'];
   if (fields['stopping'] === true) result.stopping = true;
+  if (fields['frozen'] === true) result.frozen = true;
   return result;
 }
 

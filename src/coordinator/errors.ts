@@ -51,10 +51,13 @@ export class ClaimOutcomeUnknownError extends CoordinatorError {
 
 /** Another live process holds the node name. */
 export class NodeNameInUseError extends CoordinatorError {
-  constructor(readonly node: string, waitedMs: number) {
+  constructor(
+    readonly node: string,
+    waitedMs: number,
+  ) {
     super(
       `node name ${JSON.stringify(node)} is registered by another live process ` +
-        `(still there after ${waitedMs} ms): give this node another name`,
+        `(still there after ${Math.round(waitedMs / 1000)} s): give this node another name`,
     );
   }
 }

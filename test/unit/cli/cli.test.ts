@@ -39,8 +39,8 @@ describe('runCli', () => {
   });
 
   it.each([
-    [['help', 'frob'], 'metafora: unknown command "frob": use run, ctl, demo or sim\n'],
-    [['frob'], 'metafora: unknown command "frob": use run, ctl, demo or sim, or see metafora --help\n'],
+    [['help', 'frob'], 'metafora: unknown command "frob": use run, ctl, demo, sim or fuzz\n'],
+    [['frob'], 'metafora: unknown command "frob": use run, ctl, demo, sim or fuzz, or see metafora --help\n'],
     [['-x'], 'metafora: unknown option -x: see metafora --help\n'],
   ])('rejects %j', async (argv, line) => {
     expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: line });

@@ -161,8 +161,9 @@ describe('formatNodes', () => {
   it('prints an aligned table with the state', () => {
     const text = formatNodes(
       [
-        { node: 'n1', host: 'box', started: '2024-01-02T03:04:05.000Z', tasks: 12, stopping: false },
-        { node: 'node-2', host: 'b', started: '', tasks: 0, stopping: true },
+        { node: 'n1', host: 'box', started: '2024-01-02T03:04:05.000Z', tasks: 12, stopping: false, frozen: false },
+        { node: 'node-2', host: 'b', started: '', tasks: 0, stopping: true, frozen: false },
+        { node: 'node-3', host: 'c', started: '', tasks: 1, stopping: false, frozen: true },
       ],
       false,
     );
@@ -170,12 +171,13 @@ describe('formatNodes', () => {
     expect(text).toBe(
       'NODE    HOST  STARTED                   TASKS  STATE\n' +
         'n1      box   2024-01-02T03:04:05.000Z  12     running\n' +
-        'node-2  b                               0      stopping\n',
+        'node-2  b                               0      stopping\n' +
+        'node-3  c                               1      frozen\n',
     );
   });
 
   it('escapes control characters from the store', () => {
-    const text = formatNodes([{ node: 'n1', host: 'evil\u001b[2J', started: '', tasks: 0, stopping: false }], false);
+    const text = formatNodes([{ node: 'n1', host: 'evil\u001b[2J', started: '', tasks: 0, stopping: false, frozen: false }], false);
 
     expect(text).toContain('evil\\u001b[2J');
     expect(text).not.toContain('\u001b');

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { findExecutable } from '../../../src/cli/find-executable.js';
+import { findExecutable, isPlainFile } from '../../../src/cli/find-executable.js';
 
 describe('findExecutable', () => {
   let dir: string;
@@ -30,6 +30,12 @@ describe('findExecutable', () => {
 
   it('resolves a path with a slash from cwd', () => {
     expect(findExecutable('./bin/tool', '', dir)).toBe(path.join(dir, 'bin', 'tool'));
+  });
+
+  it('tells a plain file from a missing one', () => {
+    expect(isPlainFile('./bin/data', dir)).toBe(true);
+    expect(isPlainFile('./bin/missing', dir)).toBe(false);
+    expect(isPlainFile('data', dir)).toBe(false);
   });
 
   it('skips files that are not executable', () => {

@@ -228,6 +228,12 @@ describe('Client', () => {
   });
 
   describe('nodes', () => {
+    it('lists a frozen node as frozen', async () => {
+      await store.put(`${NS}/nodes/n1`, registration('n1', { frozen: true }));
+
+      expect((await client.nodes()).map((node) => node.frozen)).toEqual([true]);
+    });
+
     it('lists nodes sorted by name with task counts', async () => {
       await store.put(`${NS}/nodes/n2`, registration('n2', { stopping: true }));
       await store.put(`${NS}/nodes/n1`, registration('n1'));
@@ -238,8 +244,8 @@ describe('Client', () => {
       await store.put(`${NS}/tasks/c/owner`, '{"node":"n2"}');
 
       expect(await client.nodes()).toEqual([
-        { node: 'n1', host: 'n1.local', started: '2024-01-02T03:04:05.000Z', tasks: 2, stopping: false },
-        { node: 'n2', host: 'n2.local', started: '2024-01-02T03:04:05.000Z', tasks: 1, stopping: true },
+        { node: 'n1', host: 'n1.local', started: '2024-01-02T03:04:05.000Z', tasks: 2, stopping: false, frozen: false },
+        { node: 'n2', host: 'n2.local', started: '2024-01-02T03:04:05.000Z', tasks: 1, stopping: true, frozen: false },
       ]);
     });
 
@@ -247,7 +253,7 @@ describe('Client', () => {
       await store.put(`${NS}/nodes/n1`, 'not json');
 
       expect(await client.nodes()).toEqual([
-        { node: 'n1', host: '', started: '', tasks: 0, stopping: false },
+        { node: 'n1', host: '', started: '', tasks: 0, stopping: false, frozen: false },
       ]);
     });
   });
