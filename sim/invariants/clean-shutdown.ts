@@ -33,7 +33,9 @@ interface Scope {
  *
  * The hand-over is owed only when physics allows it. Some other node must have stayed live, not
  * shutting down, not frozen and free of faults over the whole hand-over span. No store-wide fault
- * may touch that span, and the history must reach the end of it.
+ * may touch that span, no node may crash in it, and the history must reach the end of it. A node
+ * that crashes may have claimed the task without living to report it, and then holds it until its
+ * lease expires; until then, a fair balancer may also yield the task to it.
  */
 export function checkCleanShutdown(history: HistoryEvent[], context: CheckContext): Verdict {
   const runs = handlerRuns(history);
@@ -98,6 +100,7 @@ function checkHandOver(scope: Scope, shutdown: Shutdown, run: HandlerRun, releas
   );
   if (claimed || scope.lastEventAt < deadline) return undefined;
   if (scope.availability.storeFaultTouches(release.t, deadline)) return undefined;
+  if (nodeCrashedWithin(scope.history, release.t, deadline)) return undefined;
   const candidates = scope.availability
     .claimableThroughout(release.t, deadline)
     .filter((node) => node !== shutdown.node);
@@ -106,6 +109,11 @@ function checkHandOver(scope: Scope, shutdown: Shutdown, run: HandlerRun, releas
     `task ${run.task}, released by ${shutdown.node} at ${release.t} ms during its shutdown, ` +
     `was not claimed by another node by ${deadline} ms, although ${candidates.join(', ')} could claim it`
   );
+}
+
+/** True when some node crashed in the span (from, to]. */
+function nodeCrashedWithin(history: readonly HistoryEvent[], from: number, to: number): boolean {
+  return history.some((event) => event.type === 'node-crash' && event.t > from && event.t <= to);
 }
 
 /** True when the task's latest `submit` or `done` before index `seq` is not a `done`. */

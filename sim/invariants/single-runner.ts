@@ -15,7 +15,8 @@ export const SINGLE_RUNNER = 'single-runner';
  * the end of the history while it still runs. Two runs overlap when the newer one started before
  * the older one ended, in recorded order, so an overlap of 0 ms within one virtual ms counts too.
  * An overlap is explained when the older run's node has a `pause` fault that covers at least one
- * instant of the overlap. It is also explained when the older run's first stop request came more
+ * instant of the overlap, or ended at most `safetyMarginMs` before it began: a resumed node first
+ * works off what it missed, so stopping a stale handler can take a moment after the pause. It is also explained when the older run's first stop request came more
  * than `safetyMarginMs` before its end, because then its handler ignored the stop signal past the
  * margin. Every overlap becomes a window, explained or not.
  */
@@ -55,7 +56,10 @@ function explain(
   lastEventAt: number,
   safetyMarginMs: number,
 ): string | undefined {
-  const pause = pauses.find((span) => span.node === older.node && spanTouches(span, window.from, window.to));
+  const pause = pauses.find(
+    (span) =>
+      span.node === older.node && spanTouches({ from: span.from, to: span.to + safetyMarginMs }, window.from, window.to),
+  );
   if (pause !== undefined) return `${older.node} was paused ${formatFaultSpan(pause)}`;
 
   const stop = older.stopRequest;

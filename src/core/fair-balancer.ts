@@ -11,7 +11,9 @@ export interface FairBalancerOptions {
   claimDelayPerReleaseMs?: number;
   /**
    * A node already at or above its fair share lets other nodes take a task first by waiting this
-   * many milliseconds, plus up to half as much at random, before it looks again. Default 1,000.
+   * many milliseconds, plus up to half as much at random, before it looks again. Default 500:
+   * long enough for a less loaded node to answer, and short enough that three yields stay under
+   * the 3 s a graceful hand-over may take, even when the node yielded to has just crashed.
    */
   yieldDelayMs?: number;
   /**
@@ -41,7 +43,7 @@ export class FairBalancer implements Balancer {
   constructor(options: FairBalancerOptions = {}) {
     this.thresholdPercent = options.releaseThresholdPercent ?? 120;
     this.claimDelayPerReleaseMs = options.claimDelayPerReleaseMs ?? 1_000;
-    this.yieldDelayMs = options.yieldDelayMs ?? 1_000;
+    this.yieldDelayMs = options.yieldDelayMs ?? 500;
     this.maxYields = options.maxYields ?? 3;
   }
 

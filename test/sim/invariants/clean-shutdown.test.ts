@@ -118,6 +118,15 @@ describe('checkCleanShutdown', () => {
       expect(check(shutdown, at.nodeCrash(12_000, 'n2')).status).toBe('holds');
     });
 
+    it('holds when a third node crashes during the hand-over', () => {
+      // n3 may have claimed t1 and crashed before it could report the claim.
+      expect(check(shutdown, at.nodeStart(0, 'n3'), at.nodeCrash(11_000, 'n3')).status).toBe('holds');
+    });
+
+    it('breaks when a third node crashed before the release', () => {
+      expect(check(shutdown, at.nodeStart(0, 'n3'), at.nodeCrash(9_000, 'n3')).status).toBe('broken');
+    });
+
     it('holds during a store-wide fault', () => {
       const outage = [at.faultStart(11_000, 'store-unavailable'), at.faultEnd(12_000, 'store-unavailable')];
       expect(check(shutdown, outage).status).toBe('holds');

@@ -142,6 +142,18 @@ describe('checkSingleRunner', () => {
       expect(verdict.windows[0]?.explainedBy).toBeUndefined();
     });
 
+    it('explains an overlap within the margin after the pause', () => {
+      const events = history(
+        at.faultStart(3_000, 'pause', 'n1'),
+        at.faultEnd(15_000, 'pause', 'n1'),
+        run({ node: 'n1', task: 't1', token: 5, from: 1_000, to: 16_010, stopAt: 15_001, stopReason: 'lost' }),
+        run({ node: 'n2', task: 't1', token: 9, from: 16_000 }),
+      );
+      const verdict = checkSingleRunner(events, declared);
+      expect(verdict.status).toBe('expected-break');
+      expect(verdict.windows[0]?.explainedBy).toBe('n1 was paused 3000-15000 ms');
+    });
+
     it('does not explain with a pause that ended before the overlap', () => {
       const events = history(
         at.faultStart(2_000, 'pause', 'n1'),
