@@ -53,7 +53,7 @@ export class NodeSession {
    * until its lease can have expired (TTL + 2 s); after that, `NodeNameInUseError`.
    */
   async open(): Promise<void> {
-    const lease = await this.grant();
+    let lease = await this.grant();
     const waitLimitMs = this.ttlMs + 2_000;
     const startedAt = this.options.clock.monotonic();
     while (!(await this.register(lease))) {
@@ -64,6 +64,9 @@ export class NodeSession {
       }
       this.options.logger.warn({ waitedMs }, 'node name still registered; waiting for its lease');
       await this.options.clock.sleep(1_000, this.stopped.signal);
+      // Nothing renews the lease before the node registers, so renew it here, or take a new
+      // one when it expired while the node waited.
+      lease = await this.renewOrGrant(lease);
     }
     this.current = lease;
     this.options.onStarted(lease, false);
@@ -100,6 +103,18 @@ export class NodeSession {
     this.current = null;
     this.options.onExpired(lease, reason);
     this.wake.abort();
+  }
+
+  private async renewOrGrant(lease: LeaseId): Promise<LeaseId> {
+    const sentAt = this.options.clock.monotonic();
+    try {
+      await this.options.store.keepAliveOnce(lease);
+      this.confirmedAt = sentAt;
+      return lease;
+    } catch (error) {
+      if (error instanceof LeaseNotFoundError) return this.grant();
+      throw error;
+    }
   }
 
   private async grant(): Promise<LeaseId> {

@@ -189,6 +189,20 @@ describe('StoreCoordinator session', () => {
     ).toThrow(InvalidArgumentError);
   });
 
+  it('keeps its own lease while waiting for its name', async () => {
+    cluster = new MemoryCluster();
+    const holder = await cluster.store.grantLease(10);
+    await cluster.store.put(`${NAMESPACE}/nodes/n1`, '{}', { lease: holder.id });
+    await cluster.clock.advance(500);
+    const starting = startCoordinator('n1');
+    const outcome = starting.then(
+      () => 'started',
+      (error: Error) => error.name,
+    );
+    await cluster.clock.advance(12_000);
+    expect(await outcome).toBe('started');
+  });
+
   it('waits for a previous holder of its name, then fails', async () => {
     cluster = new MemoryCluster();
     const lease = await cluster.store.grantLease(30);
