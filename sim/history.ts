@@ -1,3 +1,6 @@
+import type { MessageType } from '../src/statemachine/message.js';
+import type { StateName } from '../src/statemachine/task-state.js';
+
 /**
  * The history of a simulated run: every event that the invariant checkers read, stamped with the
  * virtual time in milliseconds since the run began. Node-side events use the virtual (true) time,
@@ -40,6 +43,12 @@ export type HistoryEvent =
   | { t: number; type: 'command-applied'; node: string; id: string; command: string }
   /** A write to the external register, carrying the fencing token; `accepted` is the register's answer. */
   | { t: number; type: 'effect'; node: string; task: string; token: number; accepted: boolean }
+  /**
+   * The node stored a task state change under the state machine, after its guarded write
+   * succeeded; `from` is the state the node held (null, with `message` 'initial', for a task that
+   * had no state yet).
+   */
+  | { t: number; type: 'transition'; node: string; task: string; from: StateName | null; to: StateName; message: MessageType | 'initial' }
   /** A fault began; `node` is absent for store-wide faults. */
   | { t: number; type: 'fault-start'; fault: string; node?: string; detail?: Record<string, unknown> }
   /** A fault ended. */

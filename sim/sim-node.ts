@@ -6,6 +6,7 @@ import { SleepBalancer } from '../src/core/sleep-balancer.js';
 import type { Coordinator } from '../src/core/coordinator.js';
 import type { StoreCoordinatorOptions } from '../src/coordinator/store-coordinator.js';
 import { StoreCoordinator } from '../src/coordinator/store-coordinator.js';
+import { StateStore } from '../src/coordinator/state-store.js';
 import type { Logger } from '../src/runtime/logger.js';
 import type { Random } from '../src/runtime/random.js';
 import type { History } from './history.js';
@@ -87,7 +88,7 @@ export class SimNode {
     if (coordinator instanceof StoreCoordinator) this.recordSessionEvents(coordinator);
     this.consumer = new Consumer({
       coordinator,
-      handler: env.workload.handler(name),
+      handler: env.workload.handler(name, new StateStore({ store: this.link, namespace: env.namespace })),
       balancer: env.variants?.balancer?.(env.balancer) ?? createBalancer(env.balancer),
       clock,
       random: random.fork('consumer'),

@@ -1,8 +1,11 @@
+import type { StateStore } from '../src/coordinator/state-store.js';
 import type { Handler, HandlerResult, TaskContext } from '../src/core/handler.js';
 import type { Random } from '../src/runtime/random.js';
 import type { History } from './history.js';
 import type { FencedRegister } from './register.js';
 import type { Scheduler } from './scheduler.js';
+import type { StateMachineMix } from './stateful-workload.js';
+import { StatefulWorkload } from './stateful-workload.js';
 
 /** How simulated tasks behave. Each task draws its behaviour once, from its id and the seed. */
 export interface WorkloadMix {
@@ -20,6 +23,11 @@ export interface WorkloadMix {
   stubbornMs?: number;
   /** Every run writes a fenced side effect this often, in milliseconds; 0 for none. Default 5,000. */
   effectEveryMs?: number;
+  /**
+   * When present, every task runs under the state machine with stateful behaviours drawn from
+   * this mix, and the plain weights above are unused. `effectEveryMs` still applies.
+   */
+  stateMachine?: StateMachineMix;
 }
 
 type Behaviour = 'forever' | 'finite' | 'failing' | 'stubborn';
@@ -37,7 +45,8 @@ interface ActiveRun {
  * active where. Behaviour and run times come from the seed, forked per task and per run.
  */
 export class Workload {
-  private readonly mix: Required<WorkloadMix>;
+  private readonly mix: Required<Omit<WorkloadMix, 'stateMachine'>>;
+  private readonly stateful: StatefulWorkload | undefined;
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly runCounts = new Map<string, number>();
   private readonly active = new Map<string, ActiveRun>();
@@ -59,11 +68,21 @@ export class Workload {
       stubbornMs: mix.stubbornMs ?? 5_000,
       effectEveryMs: mix.effectEveryMs ?? 5_000,
     };
+    this.stateful =
+      mix.stateMachine === undefined
+        ? undefined
+        : new StatefulWorkload(mix.stateMachine, random.fork('statemachine'), scheduler, history, this.mix.effectEveryMs, (node, task, token) =>
+            this.effect(node, task, token),
+          );
   }
 
-  /** The handler that node `node` runs. */
-  handler(node: string): Handler {
-    return (context) => this.run(node, context);
+  /**
+   * The handler that node `node` runs. Under a state machine mix it stores task states through
+   * `states`, the node's view of the store.
+   */
+  handler(node: string, states: StateStore): Handler {
+    const inner = this.stateful?.handler(node, states);
+    return (context) => this.run(node, context, inner);
   }
 
   /** Tasks with an active run, per node, sorted. */
@@ -83,7 +102,7 @@ export class Workload {
     }
   }
 
-  private async run(node: string, context: TaskContext): Promise<HandlerResult> {
+  private async run(node: string, context: TaskContext, inner: Handler | undefined): Promise<HandlerResult> {
     const task = context.task.id;
     const token = context.fencingToken;
     const key = `${node}/${task}/${this.runSequence++}`;
@@ -91,7 +110,7 @@ export class Workload {
     this.history.record({ t: this.scheduler.now, type: 'handler-start', node, task, token });
     let result: 'done' | 'release' | 'error' = 'error';
     try {
-      result = await this.behave(node, context);
+      result = inner === undefined ? await this.behave(node, context) : await inner(context);
       return result;
     } finally {
       if (this.active.delete(key)) {

@@ -64,6 +64,18 @@ const runMs: Check<[number, number]> = (value, where) => {
   return [min!, max!];
 };
 
+const STATE_MACHINE: Shape = {
+  forever: optional(weight),
+  complete: optional(weight),
+  sleeper: optional(weight),
+  failing: optional(weight),
+  checkpointing: optional(weight),
+  runMs: optional(runMs),
+  sleepMs: optional(runMs),
+  maxErrors: optional(count),
+  faultSleepMs: optional(ms),
+};
+
 const WORKLOAD: Shape = {
   forever: optional(weight),
   finite: optional(weight),
@@ -72,6 +84,7 @@ const WORKLOAD: Shape = {
   runMs: optional(runMs),
   stubbornMs: optional(ms),
   effectEveryMs: optional(ms),
+  stateMachine: optional((value, where) => readShape(value, where, STATE_MACHINE)),
 };
 
 const LINK: Shape = {

@@ -4,7 +4,10 @@ import { InvalidArgumentError } from '../runtime/errors.js';
 import type { ErrorHandler } from './error-handler.js';
 import { defaultErrorHandler } from './error-handler.js';
 import type { StatefulHandler } from './stateful-handler.js';
+import type { StateChange } from './state-machine-run.js';
 import { StateMachineRun } from './state-machine-run.js';
+
+export type { StateChange } from './state-machine-run.js';
 
 export interface StateMachineOptions {
   /** The store of task states, on the cluster's store and namespace. */
@@ -16,6 +19,11 @@ export interface StateMachineOptions {
    * makes it read at once. Default 30,000.
    */
   invalidStateRetryMs?: number;
+  /**
+   * Called after each state write succeeded, with the change as this node saw it. Meant for
+   * observers such as the simulator's history; it must not throw. Default: none.
+   */
+  onTransition?: (change: StateChange) => void;
 }
 
 /**
@@ -37,6 +45,7 @@ export function stateMachineHandler(statefulHandler: StatefulHandler, options: S
     states: options.states,
     errorHandler: options.errorHandler ?? defaultErrorHandler,
     invalidStateRetryMs,
+    ...(options.onTransition === undefined ? {} : { onTransition: options.onTransition }),
   };
   return (context) => new StateMachineRun(statefulHandler, settings, context).run();
 }

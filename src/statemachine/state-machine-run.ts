@@ -6,11 +6,11 @@ import type { Logger } from '../runtime/logger.js';
 import { CommandInbox } from './command-inbox.js';
 import type { ErrorHandler } from './error-handler.js';
 import { defaultErrorHandler } from './error-handler.js';
-import type { Message } from './message.js';
+import type { Message, MessageType } from './message.js';
 import { parseMessage, toMessage } from './message.js';
 import { MessageStream } from './message-stream.js';
 import type { StatefulHandler } from './stateful-handler.js';
-import type { TaskState } from './task-state.js';
+import type { StateName, TaskState } from './task-state.js';
 import { INITIAL_STATE, InvalidTaskStateError, isTerminal, parseTaskState, serializeTaskState } from './task-state.js';
 import { applyMessage, nextState } from './transitions.js';
 
@@ -18,6 +18,18 @@ export interface StateMachineSettings {
   states: StateStore;
   errorHandler: ErrorHandler;
   invalidStateRetryMs: number;
+  onTransition?: (change: StateChange) => void;
+}
+
+/**
+ * One stored state change of one task. The first write of a task that had no state has `from`
+ * null and `message` `'initial'`.
+ */
+export interface StateChange {
+  readonly task: string;
+  readonly from: StateName | null;
+  readonly to: StateName;
+  readonly message: MessageType | 'initial';
 }
 
 /** The outcome of one step: a handler result that ends the run, or undefined to go on. */
@@ -100,7 +112,7 @@ export class StateMachineRun {
         this.logger.warn({ err: error }, 'loading task state failed; releasing task');
         return 'release';
       }
-      if (stored === null) return this.store(INITIAL_STATE, 'initial');
+      if (stored === null) return this.store(INITIAL_STATE, 'initial', undefined, null);
       try {
         this.state = parseTaskState(stored.value);
         return undefined;
@@ -240,7 +252,12 @@ export class StateMachineRun {
   }
 
   /** Stores `next` while the claim holds. A store failure or a lost claim ends the run. */
-  private async store(next: TaskState, message: string, commandRevision?: number): Promise<StepResult> {
+  private async store(
+    next: TaskState,
+    message: MessageType | 'initial',
+    commandRevision?: number,
+    from: StateName | null = this.state.name,
+  ): Promise<StepResult> {
     const value = serializeTaskState(next);
     const write = (revision: number | undefined) => () =>
       this.settings.states.write(this.taskId, this.context.fencingToken, value, { commandRevision: revision });
@@ -258,8 +275,9 @@ export class StateMachineRun {
       this.logger.warn({ state: next.name }, 'claim gone; task state not stored');
       return 'release';
     }
-    this.logger.info({ from: this.state.name, to: next.name, message }, 'task state changed');
+    this.logger.info({ from, to: next.name, message }, 'task state changed');
     this.state = next;
+    this.settings.onTransition?.({ task: this.taskId, from, to: next.name, message });
     return undefined;
   }
 

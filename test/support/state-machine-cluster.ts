@@ -4,6 +4,7 @@ import { DumbBalancer } from '../../src/core/dumb-balancer.js';
 import type { ErrorHandler } from '../../src/statemachine/error-handler.js';
 import type { Message } from '../../src/statemachine/message.js';
 import { stateMachineHandler } from '../../src/statemachine/state-machine-handler.js';
+import type { StateMachineOptions } from '../../src/statemachine/state-machine-handler.js';
 import type { StatefulContext, StatefulHandler } from '../../src/statemachine/stateful-handler.js';
 import type { TaskState } from '../../src/statemachine/task-state.js';
 import { parseTaskState } from '../../src/statemachine/task-state.js';
@@ -46,13 +47,19 @@ export class StateMachineCluster extends MemoryCluster {
   stateNode(
     node: string,
     handler: StatefulHandler,
-    options: { store?: Store; errorHandler?: ErrorHandler; invalidStateRetryMs?: number } = {},
+    options: {
+      store?: Store;
+      errorHandler?: ErrorHandler;
+      invalidStateRetryMs?: number;
+      onTransition?: StateMachineOptions['onTransition'];
+    } = {},
   ): Consumer {
     const states = new StateStore({ store: options.store ?? this.store, namespace: NAMESPACE });
     const wrapped = stateMachineHandler(handler, {
       states,
       errorHandler: options.errorHandler,
       invalidStateRetryMs: options.invalidStateRetryMs,
+      onTransition: options.onTransition,
     });
     return this.consumer(node, wrapped, { balancer: new DumbBalancer() });
   }

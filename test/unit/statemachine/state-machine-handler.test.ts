@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Message } from '../../../src/statemachine/message.js';
+import type { StateChange } from '../../../src/statemachine/state-machine-handler.js';
 import { FaultyStore } from '../../support/faulty-store.js';
 import { NAMESPACE } from '../../support/memory-cluster.js';
 import type { HandlerCall } from '../../support/state-machine-cluster.js';
@@ -99,6 +100,20 @@ describe('stateMachineHandler runs', () => {
 
     expect(calls).toHaveLength(2);
     expect(await cluster.state('a')).toEqual({ name: 'completed', errors: [] });
+  });
+
+  it('reports each stored change to onTransition', async () => {
+    cluster = new StateMachineCluster();
+    const changes: StateChange[] = [];
+    const handler = recordingHandler([], resolveWith({ type: 'complete' }));
+    await cluster.start(cluster.stateNode('n1', handler, { onTransition: (change) => changes.push(change) }));
+    await cluster.client.submit('a');
+    await cluster.clock.advance(0);
+
+    expect(changes).toEqual([
+      { task: 'a', from: null, to: 'runnable', message: 'initial' },
+      { task: 'a', from: 'runnable', to: 'completed', message: 'complete' },
+    ]);
   });
 
   it('uses a replaced error handler', async () => {
