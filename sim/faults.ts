@@ -1,4 +1,6 @@
+import type { Message } from '../src/statemachine/message.js';
 import type { History } from './history.js';
+import { SIM_EPOCH_MS } from './node-clock.js';
 import type { FaultCommand } from './scenario.js';
 import type { Scheduler } from './scheduler.js';
 import type { SimCluster } from './sim-cluster.js';
@@ -11,6 +13,8 @@ export interface FaultTarget {
   history: History;
   /** Writes a node command for `node` into the store; returns its id. */
   sendCommand(node: string, command: Extract<FaultCommand, { kind: 'command' }>['command']): void;
+  /** Writes a task command for `task` into the store through the operator client. */
+  sendTaskCommand(task: string, message: Message): void;
 }
 
 /** Schedules `fault` and, for faults with a duration, its end. */
@@ -102,7 +106,16 @@ function applyFault(target: FaultTarget, fault: FaultCommand): void {
     case 'command':
       target.sendCommand(fault.node, fault.command);
       return;
+    case 'task-command':
+      target.sendTaskCommand(fault.task, taskCommandMessage(fault));
+      return;
   }
+}
+
+/** Builds the message of a task command fault, with a sleep's wake-up time in epoch milliseconds. */
+function taskCommandMessage(fault: Extract<FaultCommand, { kind: 'task-command' }>): Message {
+  if (fault.command !== 'sleep') return { type: fault.command };
+  return { type: 'sleep', untilMs: SIM_EPOCH_MS + (fault.untilMs ?? fault.at + 60_000) };
 }
 
 /** Alternates cut and healed link every `periodMs` until `until`. */

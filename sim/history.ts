@@ -49,6 +49,8 @@ export type HistoryEvent =
    * had no state yet).
    */
   | { t: number; type: 'transition'; node: string; task: string; from: StateName | null; to: StateName; message: MessageType | 'initial' }
+  /** An operator task command was written to the store for `task`. */
+  | { t: number; type: 'task-command-sent'; task: string; command: MessageType }
   /** A fault began; `node` is absent for store-wide faults. */
   | { t: number; type: 'fault-start'; fault: string; node?: string; detail?: Record<string, unknown> }
   /** A fault ended. */

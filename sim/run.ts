@@ -5,6 +5,8 @@ import { defaultSafetyMarginMs } from '../src/coordinator/store-coordinator.js';
 import type { Logger } from '../src/runtime/logger.js';
 import { silentLogger } from '../src/runtime/logger.js';
 import { SeededRandom } from '../src/runtime/seeded-random.js';
+import type { Message } from '../src/statemachine/message.js';
+import { messageRecord } from '../src/statemachine/message.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { scheduleFault } from './faults.js';
 import { History } from './history.js';
@@ -93,6 +95,13 @@ export async function runScenario(
     sendCommand: (node: string, command: Parameters<Client['sendNodeCommand']>[1]) => {
       void client.sendNodeCommand(node, command).then(
         (id) => history.record({ t: scheduler.now, type: 'command-sent', node, id, command: command.command }),
+        () => undefined,
+      );
+    },
+    sendTaskCommand: (task: string, message: Message) => {
+      // A command for a task that is gone is rejected by the client; nothing is recorded then.
+      void client.sendTaskCommand(task, messageRecord(message)).then(
+        () => history.record({ t: scheduler.now, type: 'task-command-sent', task, command: message.type }),
         () => undefined,
       );
     },

@@ -28,7 +28,17 @@ export type FaultCommand =
   | { at: number; kind: 'store-unavailable'; durationMs: number }
   /** Compacts the store at its current revision. */
   | { at: number; kind: 'compact' }
-  | { at: number; kind: 'command'; node: string; command: NodeCommand };
+  | { at: number; kind: 'command'; node: string; command: NodeCommand }
+  /**
+   * An operator task command for the state machine, written through the client. `untilMs`, for
+   * `sleep` only, is the wake-up time in virtual milliseconds from the start of the run; default
+   * 60,000 after `at`.
+   */
+  | { at: number; kind: 'task-command'; task: string; command: TaskCommandName; untilMs?: number };
+
+/** The task commands an operator can send in a scenario. */
+export const TASK_COMMAND_NAMES = ['run', 'pause', 'kill', 'checkpoint', 'release', 'sleep'] as const;
+export type TaskCommandName = (typeof TASK_COMMAND_NAMES)[number];
 
 /** When tasks are submitted: `count` tasks named `<prefix><n>` at `at`. */
 export interface Submission {

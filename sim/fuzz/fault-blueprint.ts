@@ -2,6 +2,7 @@ import fc from 'fast-check';
 
 import type { NodeCommand } from '../../src/core/node-command.js';
 import type { FaultCommand } from '../scenario.js';
+import { TASK_COMMAND_NAMES } from '../scenario.js';
 
 export type FaultKind = FaultCommand['kind'];
 
@@ -110,6 +111,8 @@ export function faultOf(blueprint: FaultBlueprint, frame: Frame): FaultCommand {
       return { at, kind: 'store-unavailable', durationMs: durationMs(100, 10_000, a) };
     case 'command':
       return { at, kind: 'command', node, command: commandOf(a, b, frame.tasks) };
+    case 'task-command':
+      return taskCommandOf(at, a, b, c, frame.tasks);
   }
 }
 
@@ -154,6 +157,14 @@ function commandOf(a: number, b: number, tasks: number): NodeCommand {
   const name = COMMANDS[a % COMMANDS.length]!;
   if (name === 'stop_task') return { command: name, parameters: { task: `t${1 + (b % Math.max(1, tasks))}` } };
   return { command: name };
+}
+
+/** A task command for one of the run's tasks; a sleep lasts up to 60 s. */
+function taskCommandOf(at: number, a: number, b: number, c: number, tasks: number): FaultCommand {
+  const command = TASK_COMMAND_NAMES[a % TASK_COMMAND_NAMES.length]!;
+  const task = `t${1 + (b % Math.max(1, tasks))}`;
+  if (command !== 'sleep') return { at, kind: 'task-command', task, command };
+  return { at, kind: 'task-command', task, command, untilMs: at + roundTo(100, 60 * c) };
 }
 
 /** `n1` for index 0. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { INVARIANT_NAMES } from '../../sim/invariants/index.js';
 import type { Scenario } from '../../sim/scenario.js';
+import { TASK_COMMAND_NAMES } from '../../sim/scenario.js';
 import { MIN_LEASE_TTL_SECONDS } from '../coordinator/store-coordinator.js';
 import { validateNodeName, validateTaskId } from '../core/task.js';
 import { InvalidArgumentError } from '../runtime/errors.js';
@@ -135,6 +136,7 @@ const FAULT_FIELDS: Record<string, Shape> = {
   'store-unavailable': { durationMs: required(ms) },
   compact: {},
   command: { node: required(nodeName), command: required(nodeCommand) },
+  'task-command': { task: required(taskId), command: required(oneOf(TASK_COMMAND_NAMES)), untilMs: optional(ms) },
 };
 
 const fault: Check<unknown> = (value, where) => {

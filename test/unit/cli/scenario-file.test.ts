@@ -77,6 +77,22 @@ describe('parseScenarioCase', () => {
     expect(caseError(value)).toMatch(/scenario.faults\[0\].periodMs must be a number of milliseconds above 0, got 0$/);
   });
 
+  it('accepts task commands and a state machine workload', () => {
+    const value = commandStorm((scenario) => {
+      scenario['workload'] = { stateMachine: { forever: 1, sleeper: 2, maxErrors: 2, sleepMs: [1_000, 2_000] } };
+      scenario['faults'] = [
+        { at: 0, kind: 'task-command', task: 't1', command: 'pause' },
+        { at: 5, kind: 'task-command', task: 't2', command: 'sleep', untilMs: 9_000 },
+      ];
+    });
+    expect(parseScenarioCase(value, 'case.json')).toEqual(value);
+  });
+
+  it('rejects an unknown task command', () => {
+    const value = commandStorm((scenario) => (scenario['faults'] = [{ at: 0, kind: 'task-command', task: 't1', command: 'explode' }]));
+    expect(caseError(value)).toMatch(/scenario.faults\[0\].command must be one of "run", .*got "explode"$/);
+  });
+
   it('rejects a stop_task command without its task', () => {
     const value = commandStorm(
       (scenario) => (scenario['faults'] = [{ at: 0, kind: 'command', node: 'n1', command: { command: 'stop_task' } }]),
