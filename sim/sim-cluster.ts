@@ -11,6 +11,7 @@ export class SimCluster {
   private readonly nodes = new Map<string, SimNode>();
   private readonly clocks = new Map<string, NodeClock>();
   private readonly incarnations = new Map<string, number>();
+  private readonly startAgainIfFailed = new Set<string>();
 
   constructor(
     readonly env: NodeEnvironment,
@@ -36,14 +37,26 @@ export class SimCluster {
   }
 
   /** Starts a new incarnation of `name` unless one is starting, running or stopping. */
+  /**
+   * Starts a new incarnation of `name` unless one is starting, running or stopping. A start asked
+   * for while an earlier one is still starting is remembered: if that one fails, for example
+   * because the name was still registered, the node starts again, as a process supervisor would.
+   */
   start(name: string): void {
     const current = this.nodes.get(name);
-    if (current !== undefined && ['starting', 'running', 'stopping'].includes(current.status)) return;
+    if (current?.status === 'starting') {
+      this.startAgainIfFailed.add(name);
+      return;
+    }
+    if (current !== undefined && ['running', 'stopping'].includes(current.status)) return;
     const incarnation = (this.incarnations.get(name) ?? 0) + 1;
     this.incarnations.set(name, incarnation);
     const node = new SimNode(name, this.clock(name), this.random.fork(`node/${name}/${incarnation}`), this.env);
     this.nodes.set(name, node);
-    node.start();
+    void node.start().then((running) => {
+      const again = this.startAgainIfFailed.delete(name);
+      if (!running && again && this.nodes.get(name) === node && node.status === 'stopped') this.start(name);
+    });
   }
 
   crash(name: string): void {

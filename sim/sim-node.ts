@@ -98,16 +98,21 @@ export class SimNode {
     this.recordEvents();
   }
 
-  /** Starts the consumer; a start that fails leaves the node stopped. */
-  start(): void {
-    this.consumer.start().then(
+  /**
+   * Starts the consumer; a start that fails leaves the node stopped. Resolves whether the node
+   * is running.
+   */
+  start(): Promise<boolean> {
+    return this.consumer.start().then(
       () => {
-        if (this.status !== 'starting') return;
+        if (this.status !== 'starting') return false;
         this.status = 'running';
         this.env.history.record({ t: this.env.scheduler.now, type: 'node-start', node: this.name });
+        return true;
       },
       () => {
         if (this.status === 'starting') this.status = 'stopped';
+        return false;
       },
     );
   }
