@@ -6,6 +6,7 @@ import { checkCommandsOnce, COMMANDS_ONCE } from './commands-once.js';
 import { checkDoneIsFinal, DONE_IS_FINAL } from './done-is-final.js';
 import { checkFairBalance, FAIR_BALANCE } from './fair-balance.js';
 import { checkFencedEffects, FENCED_EFFECTS } from './fenced-effects.js';
+import { checkLegalTransitions, LEGAL_TRANSITIONS } from './legal-transitions.js';
 import { checkNoLostTask, NO_LOST_TASK } from './no-lost-task.js';
 import { checkSingleRunner, SINGLE_RUNNER } from './single-runner.js';
 import type { CheckContext, Checker, Verdict } from './verdict.js';
@@ -22,6 +23,7 @@ export const CHECKERS: Readonly<Record<string, Checker>> = Object.freeze({
   [BOUNDED_CHURN]: checkBoundedChurn,
   [COMMANDS_ONCE]: checkCommandsOnce,
   [CLEAN_SHUTDOWN]: checkCleanShutdown,
+  [LEGAL_TRANSITIONS]: checkLegalTransitions,
 });
 
 export const INVARIANT_NAMES: readonly string[] = Object.freeze(Object.keys(CHECKERS));

@@ -96,3 +96,46 @@ describe('checkDoneIsFinal', () => {
     expect(verdict.violations).toEqual([MISSING_FINAL_STATE]);
   });
 });
+
+describe('checkDoneIsFinal terminal states', () => {
+  it('holds when stale effects follow a terminal state', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      run({ node: 'n1', task: 't1', token: 5, from: 1_000 }),
+      run({ node: 'n2', task: 't1', token: 9, from: 2_000, to: 3_000, result: 'done' }),
+      at.transition(2_900, 'n2', 't1', 'runnable', 'complete', 'completed'),
+      at.effect(3_500, 'n1', 't1', 5, false),
+      settled(90_000, {}, ['n1', 'n2']),
+    );
+    const verdict = checkDoneIsFinal(events, context());
+    expect(verdict.violations).toEqual([]);
+  });
+
+  it('breaks on a transition after a terminal state', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      at.handlerStart(1_000, 'n1', 't1', 5),
+      at.transition(2_000, 'n1', 't1', 'runnable', 'kill', 'killed'),
+      at.transition(2_500, 'n1', 't1', 'runnable', 'checkpoint', 'runnable'),
+      settled(90_000, { t1: 'n1' }, ['n1']),
+    );
+    expect(checkDoneIsFinal(events, context()).violations).toEqual([
+      'task t1 moved runnable --checkpoint--> runnable on n1 at 2500 ms after n1 stored killed at 2000 ms',
+    ]);
+  });
+
+  it('breaks on an effect of a newer claim after a terminal state', () => {
+    const events = history(
+      at.submit(100, 't1'),
+      at.handlerStart(1_000, 'n1', 't1', 5),
+      at.transition(2_000, 'n1', 't1', 'fault', 'error', 'failed'),
+      at.submit(3_000, 't1'),
+      at.handlerStart(4_000, 'n2', 't1', 11),
+      at.effect(5_000, 'n2', 't1', 11, true),
+      settled(90_000, { t1: 'n2' }, ['n1', 'n2']),
+    );
+    expect(checkDoneIsFinal(events, context()).violations).toEqual([
+      'task t1 wrote an effect on n2 with token 11 at 5000 ms after n1 stored failed at 2000 ms',
+    ]);
+  });
+});

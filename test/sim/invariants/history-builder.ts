@@ -3,6 +3,7 @@ import type { CheckContext } from '../../../sim/invariants/verdict.js';
 
 type FinalStateEvent = Extract<HistoryEvent, { type: 'final-state' }>;
 type HandlerResult = Extract<HistoryEvent, { type: 'handler-end' }>['result'];
+type TransitionEvent = Extract<HistoryEvent, { type: 'transition' }>;
 
 /**
  * Returns a check context for tests: 10 s lease TTL, 2 s safety margin, 10 s balance period, the fair
@@ -101,6 +102,15 @@ export const at = {
     task,
     token,
     accepted,
+  }),
+  transition: (t: number, node: string, task: string, from: TransitionEvent['from'], message: TransitionEvent['message'], to: TransitionEvent['to']): HistoryEvent => ({
+    t,
+    type: 'transition',
+    node,
+    task,
+    from,
+    to,
+    message,
   }),
   faultStart: (t: number, fault: string, node?: string): HistoryEvent =>
     node === undefined ? { t, type: 'fault-start', fault } : { t, type: 'fault-start', fault, node },
