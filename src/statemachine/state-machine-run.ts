@@ -261,14 +261,20 @@ export class StateMachineRun {
     const value = serializeTaskState(next);
     const write = (revision: number | undefined) => () =>
       this.settings.states.write(this.taskId, this.context.fencingToken, value, { commandRevision: revision });
+    const attempt = (revision: number | undefined) =>
+      this.untilStopped(retryStore(this.context.clock, write(revision), { signal: this.context.signal }));
     let outcome;
     try {
-      outcome = await retryStore(this.context.clock, write(commandRevision));
+      outcome = await attempt(commandRevision);
       // A newer command replaced the one this write was to delete; store the state alone and
       // let the newer command arrive through the watch.
-      if (outcome === 'command-changed') outcome = await retryStore(this.context.clock, write(undefined));
+      if (outcome === 'command-changed') outcome = await attempt(undefined);
     } catch (error) {
       this.logger.warn({ err: error, state: next.name }, 'storing task state failed; releasing task');
+      return 'release';
+    }
+    if (outcome === 'stopped') {
+      this.logger.info({ state: next.name }, 'run stopped while storing task state; releasing task');
       return 'release';
     }
     if (outcome !== 'written') {
@@ -279,6 +285,28 @@ export class StateMachineRun {
     this.state = next;
     this.settings.onTransition?.({ task: this.taskId, from, to: next.name, message });
     return undefined;
+  }
+
+  /**
+   * Resolves like `operation`, or to 'stopped' as soon as the run is stopped. A stopped node must
+   * return within the lease safety margin, and a write to an unreachable store can take several
+   * request timeouts. The write left behind may still land; its fencing token keeps it from
+   * landing after the claim is gone.
+   */
+  private async untilStopped<T>(operation: Promise<T>): Promise<T | 'stopped'> {
+    const signal = this.context.signal;
+    operation.catch(() => undefined);
+    if (signal.aborted) return 'stopped';
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<'stopped'>((resolve) => {
+      onAbort = () => resolve('stopped');
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([operation, stopped]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
   }
 
   private parseCommand(command: TaskCommand): Message | undefined {

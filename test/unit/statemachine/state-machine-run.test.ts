@@ -140,6 +140,27 @@ describe('store failures', () => {
     expect(await cluster.state('a')).toEqual({ name: 'completed', errors: [] });
   });
 
+  it('stop at once while a state write hangs', async () => {
+    cluster = new StateMachineCluster();
+    const faulty = new FaultyStore(cluster.store);
+    let answer: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => (answer = resolve));
+    // The first state write, of the initial state, goes through; the one after the handler hangs.
+    let writes = 0;
+    faulty.beforeCall((call) => (stateWrites(call) && ++writes > 1 ? hanging : Promise.resolve()));
+    const handler = recordingHandler([], () => Promise.resolve({ type: 'complete' }));
+    const node = cluster.stateNode('n1', handler, { store: faulty });
+    await cluster.start(node);
+    await cluster.client.submit('a');
+    await cluster.clock.advance(0);
+
+    expect(await shutdownTime(node)).toBe(0);
+    answer();
+    await cluster.clock.advance(0);
+    expect(await cluster.state('a')).toEqual({ name: 'runnable', errors: [] });
+    expect(await cluster.taskIds()).toEqual(['a']);
+  });
+
   it('end the run without writes once the claim is gone', async () => {
     cluster = new StateMachineCluster();
     let finish: (message: Message) => void = () => {};
@@ -153,7 +174,8 @@ describe('store failures', () => {
     finish({ type: 'complete' });
     await cluster.clock.advance(0);
 
-    expect(cluster.logger.find('claim gone; task state not stored')).toHaveLength(1);
+    // The node saw its claim go and stopped the run, so it did not wait for the fenced write.
+    expect(cluster.logger.find('run stopped while storing task state; releasing task')).toHaveLength(1);
     expect(await cluster.state('a')).toEqual({ name: 'runnable', errors: [] });
     expect(await cluster.taskIds()).toEqual(['a']);
   });
