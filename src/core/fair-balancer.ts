@@ -12,13 +12,14 @@ export interface FairBalancerOptions {
   /**
    * A node already at or above its fair share lets other nodes take a task first by waiting this
    * many milliseconds, plus up to half as much at random, before it looks again. Default 500:
-   * long enough for a less loaded node to answer, and short enough that three yields stay under
-   * the 3 s a graceful hand-over may take, even when the node yielded to has just crashed.
+   * long enough for a less loaded node to answer, and short enough that all yields together stay
+   * well under the 3 s a graceful hand-over may take, even when two nodes with stale views yield
+   * to each other or the node yielded to has just crashed.
    */
   yieldDelayMs?: number;
   /**
    * After yielding a task this many times, a node claims it whatever its share, so a task is
-   * never left unclaimed because every node thinks it is full. Default 3.
+   * never left unclaimed because every node thinks it is full. Default 2.
    */
   maxYields?: number;
 }
@@ -44,7 +45,7 @@ export class FairBalancer implements Balancer {
     this.thresholdPercent = options.releaseThresholdPercent ?? 120;
     this.claimDelayPerReleaseMs = options.claimDelayPerReleaseMs ?? 1_000;
     this.yieldDelayMs = options.yieldDelayMs ?? 500;
-    this.maxYields = options.maxYields ?? 3;
+    this.maxYields = options.maxYields ?? 2;
   }
 
   init(context: BalancerContext): void {
