@@ -15,6 +15,9 @@ import { scenario as scaleIn } from './scale-in.js';
 import { scenario as scaleOut } from './scale-out.js';
 import { scenario as slowHandlersJoin } from './slow-handlers-join.js';
 import { scenario as slowStopping } from './slow-stopping.js';
+import { scenario as stateMachineCommands } from './statemachine-commands.js';
+import { scenario as stateMachinePartition } from './statemachine-partition.js';
+import { scenario as stateMachineRestart } from './statemachine-restart.js';
 import { scenario as steadyState } from './steady-state.js';
 import { scenario as storeRestart } from './store-restart.js';
 import { scenario as thunderingHerd } from './thundering-herd.js';
@@ -40,6 +43,9 @@ export const SCENARIOS: readonly Scenario[] = [
   crashThenLeaderChange,
   slowHandlersJoin,
   buggifiedChurn,
+  stateMachineCommands,
+  stateMachinePartition,
+  stateMachineRestart,
 ];
 
 /** Returns the built-in scenario named `name`, or undefined. */

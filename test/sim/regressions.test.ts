@@ -18,6 +18,8 @@ const REGRESSIONS = [
   { scenario: 'reply-loss-claims', seed: '28', found: 'a done applied with its reply lost, then its read-back failed, so no node knew the task was done' },
   { scenario: 'buggified-churn', seed: '70', found: 'buggify kept failing renewals in the quiet phase, so sessions expired and tasks churned' },
   { scenario: 'reply-loss-claims', seed: '36', found: 'a done applied with its reply lost, then its read-back failed, so no node knew the task was done' },
+  { scenario: 'statemachine-partition', seed: '2', found: 'a stateful run stopped during a state write waited for the cut-off store past the safety margin' },
+  { scenario: 'statemachine-partition', seed: '9', found: 'a stateful run stopped during a state write waited for the cut-off store past the safety margin' },
 ];
 
 describe('simulator regressions', () => {

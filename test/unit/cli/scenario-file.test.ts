@@ -31,7 +31,7 @@ function commandStorm(change: (scenario: Record<string, unknown>) => void): unkn
 }
 
 describe('parseScenarioCase', () => {
-  it.each(['command-storm', 'clock-skew', 'long-pause', 'store-restart', 'rolling-restart', 'one-way-partition'])(
+  it.each(['command-storm', 'clock-skew', 'long-pause', 'store-restart', 'rolling-restart', 'one-way-partition', 'statemachine-restart'])(
     'accepts the built-in scenario %s saved as JSON',
     (name) => {
       const scenario = scenarioJson(name);
