@@ -107,11 +107,12 @@ export class StateMachineRun {
       let stored;
       try {
         const read = () => this.settings.states.read(this.taskId);
-        stored = await retryStore(this.context.clock, read, { signal: this.context.signal });
+        stored = await this.untilStopped(retryStore(this.context.clock, read, { signal: this.context.signal }));
       } catch (error) {
         this.logger.warn({ err: error }, 'loading task state failed; releasing task');
         return 'release';
       }
+      if (stored === 'stopped') return 'release';
       if (stored === null) return this.store(INITIAL_STATE, 'initial', undefined, null);
       try {
         this.state = parseTaskState(stored.value);
@@ -289,9 +290,9 @@ export class StateMachineRun {
 
   /**
    * Resolves like `operation`, or to 'stopped' as soon as the run is stopped. A stopped node must
-   * return within the lease safety margin, and a write to an unreachable store can take several
-   * request timeouts. The write left behind may still land; its fencing token keeps it from
-   * landing after the claim is gone.
+   * return within the lease safety margin, and a request to an unreachable store can take several
+   * request timeouts. A write left behind may still land; its fencing token keeps it from landing
+   * after the claim is gone.
    */
   private async untilStopped<T>(operation: Promise<T>): Promise<T | 'stopped'> {
     const signal = this.context.signal;
@@ -327,7 +328,7 @@ export class StateMachineRun {
 
   private async deleteCommand(command: TaskCommand): Promise<void> {
     try {
-      await this.context.commands?.delete(command);
+      await this.untilStopped(this.context.commands?.delete(command) ?? Promise.resolve(false));
     } catch (error) {
       this.logger.warn({ err: error, revision: command.revision }, 'deleting task command failed');
     }

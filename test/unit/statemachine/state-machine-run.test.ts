@@ -161,6 +161,25 @@ describe('store failures', () => {
     expect(await cluster.taskIds()).toEqual(['a']);
   });
 
+  it('stop at once while loading the state hangs', async () => {
+    cluster = new StateMachineCluster();
+    const faulty = new FaultyStore(cluster.store);
+    let answer: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => (answer = resolve));
+    faulty.beforeCall((call) => (call.method === 'get' && call.keys.includes(STATE_KEY) ? hanging : Promise.resolve()));
+    const calls: HandlerCall[] = [];
+    const node = cluster.stateNode('n1', recordingHandler(calls), { store: faulty });
+    await cluster.start(node);
+    await cluster.client.submit('a');
+    await cluster.clock.advance(0);
+
+    expect(await shutdownTime(node)).toBe(0);
+    answer();
+    await cluster.clock.advance(0);
+    expect(calls).toEqual([]);
+    expect(await cluster.taskIds()).toEqual(['a']);
+  });
+
   it('end the run without writes once the claim is gone', async () => {
     cluster = new StateMachineCluster();
     let finish: (message: Message) => void = () => {};
