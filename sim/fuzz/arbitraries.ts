@@ -2,6 +2,7 @@ import fc from 'fast-check';
 
 import type { BuggifyConfig } from '../sim-buggify.js';
 import type { FaultCommand, Scenario, Submission } from '../scenario.js';
+import type { StateMachineMix } from '../stateful-workload.js';
 import type { WorkloadMix } from '../workload.js';
 import type { FaultBlueprint, FaultKind, Frame } from './fault-blueprint.js';
 import { FAULT_KINDS, faultBlueprintArbitrary, SAFE_SHARE } from './fault-blueprint.js';
@@ -51,6 +52,20 @@ interface WorkloadBlueprint {
   /** Stubborn stop time, in thousandths of the usable margin (or beyond it, under physics). */
   stubbornPermille: number;
   effectEveryMs: number;
+  /** When present, the run's tasks run under the state machine; the plain weights are unused. */
+  stateMachine: StateMachineBlueprint | undefined;
+}
+
+interface StateMachineBlueprint {
+  forever: number;
+  complete: number;
+  sleeper: number;
+  failing: number;
+  checkpointing: number;
+  /** Range of sleeper sleeps, in seconds. */
+  sleepSeconds: [number, number];
+  maxErrors: number;
+  faultSleepSeconds: number;
 }
 
 const swarmArbitrary: fc.Arbitrary<Swarm> = fc.record({
@@ -78,6 +93,25 @@ const workloadArbitrary: fc.Arbitrary<WorkloadBlueprint> = fc.record({
     .map(([min, extra]): [number, number] => [min, min + extra]),
   stubbornPermille: fc.integer({ min: 0, max: 1_999 }),
   effectEveryMs: fc.constantFrom(1_000, 500, 2_000, 5_000, 0),
+  // One run in three; shrinks to the plain workload.
+  stateMachine: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 2 },
+    {
+      arbitrary: fc.record({
+        forever: fc.integer({ min: 0, max: 3 }),
+        complete: fc.integer({ min: 0, max: 2 }),
+        sleeper: fc.integer({ min: 0, max: 2 }),
+        failing: fc.integer({ min: 0, max: 2 }),
+        checkpointing: fc.integer({ min: 0, max: 2 }),
+        sleepSeconds: fc
+          .tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }))
+          .map(([min, extra]): [number, number] => [min, min + extra]),
+        maxErrors: fc.integer({ min: 1, max: 4 }),
+        faultSleepSeconds: fc.integer({ min: 1, max: 20 }),
+      }),
+      weight: 1,
+    },
+  ),
 });
 
 /** Every drawn part of a generated run, before it becomes a `Scenario`. */
@@ -152,9 +186,23 @@ export function scenarioOf(blueprint: ScenarioBlueprint): Scenario {
  * it, and the rebalancing they cause, would read as churn or imbalance.
  */
 function settleMs(blueprint: ScenarioBlueprint): number {
-  const ending = blueprint.workload.finite + blueprint.workload.failing > 0;
-  const runMs = ending ? blueprint.workload.runSeconds[1] * 1000 : 0;
+  const stateMachine = blueprint.workload.stateMachine;
+  const runMs = stateMachine === undefined ? plainEndMs(blueprint.workload) : stateMachineEndMs(blueprint.workload, stateMachine);
   return runMs + 2 * blueprint.balanceEverySeconds * 1000 + 5_000;
+}
+
+function plainEndMs(workload: WorkloadBlueprint): number {
+  return workload.finite + workload.failing > 0 ? workload.runSeconds[1] * 1000 : 0;
+}
+
+/**
+ * A completing task ends within one run. A failing one ends within `maxErrors` runs, each followed
+ * by the error handler's sleep, because its stored errors count toward the limit across claims.
+ */
+function stateMachineEndMs(workload: WorkloadBlueprint, stateMachine: StateMachineBlueprint): number {
+  const runMs = workload.runSeconds[1] * 1000;
+  const failingMs = stateMachine.failing > 0 ? stateMachine.maxErrors * (runMs + stateMachine.faultSleepSeconds * 1000) : 0;
+  return Math.max(stateMachine.complete > 0 ? runMs : 0, failingMs);
 }
 
 /** Submissions happen before the closing restarts, so every task exists when the cluster settles. */
@@ -181,6 +229,24 @@ function workloadOf(workload: WorkloadBlueprint, marginMs: number, physics: bool
     runMs: [workload.runSeconds[0] * 1000, workload.runSeconds[1] * 1000],
     stubbornMs,
     effectEveryMs: workload.effectEveryMs,
+    ...(workload.stateMachine === undefined ? {} : { stateMachine: stateMachineOf(workload) }),
+  };
+}
+
+/** Builds the state machine mix, which shares the plain workload's run times. */
+function stateMachineOf(workload: WorkloadBlueprint): StateMachineMix | undefined {
+  const blueprint = workload.stateMachine;
+  if (blueprint === undefined) return undefined;
+  return {
+    forever: blueprint.forever,
+    complete: blueprint.complete,
+    sleeper: blueprint.sleeper,
+    failing: blueprint.failing,
+    checkpointing: blueprint.checkpointing,
+    runMs: [workload.runSeconds[0] * 1000, workload.runSeconds[1] * 1000],
+    sleepMs: [blueprint.sleepSeconds[0] * 1000, blueprint.sleepSeconds[1] * 1000],
+    maxErrors: blueprint.maxErrors,
+    faultSleepMs: blueprint.faultSleepSeconds * 1000,
   };
 }
 
@@ -188,7 +254,9 @@ function workloadOf(workload: WorkloadBlueprint, marginMs: number, physics: bool
 function exceedsMargin(faults: FaultCommand[], workload: WorkloadMix, marginMs: number): boolean {
   const usableMs = Math.floor(marginMs * SAFE_SHARE);
   const longPause = faults.some((fault) => fault.kind === 'pause' && fault.durationMs > usableMs);
-  const longStop = (workload.stubborn ?? 0) > 0 && (workload.stubbornMs ?? 0) > usableMs;
+  // Stateful tasks are never stubborn: the plain weights are unused under the state machine.
+  const stubborn = workload.stateMachine === undefined && (workload.stubborn ?? 0) > 0;
+  const longStop = stubborn && (workload.stubbornMs ?? 0) > usableMs;
   return longPause || longStop;
 }
 
@@ -206,8 +274,9 @@ function boundedBuggify(config: BuggifyConfig, leaseTtlMs: number): BuggifyConfi
 function describe(blueprint: ScenarioBlueprint, faults: FaultCommand[], tasks: number): string {
   const kinds = [...new Set(faults.map((fault) => fault.kind))].sort();
   const buggify = blueprint.swarm.buggify === undefined ? '' : ', buggify on';
+  const stateful = blueprint.workload.stateMachine === undefined ? '' : ', state machine';
   return (
     `Generated: ${blueprint.nodes} nodes, ${tasks} tasks, ${blueprint.balancer} balancer, ` +
-    `${faults.length} faults${kinds.length === 0 ? '' : ` (${kinds.join(', ')})`}${buggify}.`
+    `${faults.length} faults${kinds.length === 0 ? '' : ` (${kinds.join(', ')})`}${buggify}${stateful}.`
   );
 }

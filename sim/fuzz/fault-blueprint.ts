@@ -22,6 +22,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'store-unavailable',
   'compact',
   'command',
+  'task-command',
 ];
 
 /** Kinds that take a node out of the cluster or bring one in; the closing faults restart their nodes. */
@@ -159,7 +160,7 @@ function commandOf(a: number, b: number, tasks: number): NodeCommand {
   return { command: name };
 }
 
-/** A task command for one of the run's tasks; a sleep lasts up to 60 s. */
+/** Builds a task command for one of the run's tasks; a sleep lasts up to 60 s. */
 function taskCommandOf(at: number, a: number, b: number, c: number, tasks: number): FaultCommand {
   const command = TASK_COMMAND_NAMES[a % TASK_COMMAND_NAMES.length]!;
   const task = `t${1 + (b % Math.max(1, tasks))}`;
