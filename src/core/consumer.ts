@@ -41,6 +41,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
   private readonly ignored: IgnoreList;
   private readonly stopLoops = new AbortController();
   private shutdownPromise: Promise<void> | undefined;
+  private coordinatorStart: Promise<void> | undefined;
 
   constructor(options: ConsumerOptions) {
     super();
@@ -91,12 +92,13 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       runningTasks: () => this.runningTasks(),
       claimsInFlight: () => this.claiming.size,
     });
+    this.coordinatorStart = this.coordinator.start({
+      offer: (taskId) => this.offer(taskId),
+      lost: (taskId) => this.onLost(taskId),
+      command: (command, id) => this.applyCommand(command, id),
+    });
     try {
-      await this.coordinator.start({
-        offer: (taskId) => this.offer(taskId),
-        lost: (taskId) => this.onLost(taskId),
-        command: (command, id) => this.applyCommand(command, id),
-      });
+      await this.coordinatorStart;
     } catch (error) {
       this.logger.error({ err: error }, 'consumer failed to start');
       this.stopLoops.abort();
@@ -104,6 +106,8 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       this.setState('stopped');
       throw error;
     }
+    // A shutdown that came while the node was starting owns the rest of its life.
+    if (this.shutdownPromise !== undefined) return;
     this.setState('running');
     this.logger.info({}, 'consumer started');
     // Offers made while starting were dropped, so look at every unowned task once more.
@@ -282,13 +286,19 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
   }
 
   private async runShutdown(timeoutMs: number): Promise<void> {
-    if (this.currentState === 'created') {
+    if (this.currentState === 'created' || this.currentState === 'stopped') {
       this.setState('stopped');
       return;
     }
     // Measured on the monotonic clock, so a wall-clock jump cannot cut the shutdown short.
     const deadline = this.clock.monotonic() + timeoutMs;
+    const wasStarting = this.currentState === 'starting';
     this.setState('stopping');
+    if (wasStarting) {
+      // Closing the coordinator while it still registers and lists would leave its start running
+      // on a closed session, so let the start finish first.
+      await this.withDeadline(this.coordinatorStart ?? Promise.resolve(), deadline, 'finishing the start');
+    }
     this.logger.info({ tasks: this.runs.size, timeoutMs }, 'consumer stopping');
     this.stopLoops.abort();
     this.ignored.close();

@@ -167,6 +167,23 @@ describe('Consumer shutdown', () => {
     expect(rejecting.state).toBe('stopped');
   });
 
+  it('claims nothing when shut down while starting', async () => {
+    cluster = new MemoryCluster();
+    await cluster.client.submit('a');
+    const starts: string[] = [];
+    const node = cluster.consumer('n1', untilStopped(starts), { balancer: new DumbBalancer() });
+    const starting = node.start();
+    const stopping = node.shutdown({ timeoutMs: 1_000 });
+    await cluster.clock.advance(1_000);
+    await starting;
+    await stopping;
+    await cluster.client.submit('b');
+    await cluster.clock.advance(1_000);
+    expect(starts).toEqual([]);
+    expect(node.state).toBe('stopped');
+    expect(await cluster.keys(`${NAMESPACE}/nodes/`)).toEqual([]);
+  });
+
   it('lets another node claim the tasks promptly', async () => {
     cluster = new MemoryCluster();
     const leaving = cluster.consumer('n1', untilStopped(), { balancer: new DumbBalancer() });
