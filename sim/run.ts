@@ -133,6 +133,7 @@ export async function runScenario(
     quietStartsAt,
     endsAt,
     expectedToBreak: scenario.expectedToBreak ?? [],
+    injectedDelayMs: scenario.buggify?.maxDelayMs ?? 0,
   };
   const verdicts = checkAll(history.events, context);
   const trace = history.toJsonLines();

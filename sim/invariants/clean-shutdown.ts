@@ -22,13 +22,16 @@ interface Scope {
   availability: NodeAvailability;
   /** Virtual ms of the history's last event. */
   lastEventAt: number;
+  /** See `CheckContext.injectedDelayMs`. */
+  injectedDelayMs: number;
 }
 
 /**
  * clean-shutdown: for each `node-stopping` followed by a `node-stop` of that node, with no
  * `node-start` or `node-crash` of it in between, every task the node ran at `node-stopping` gets
  * a `release` or a `done` by that node before its `node-stop`. Each task so released that still
- * exists is claimed by another node within HAND_OVER_MS after the release. A claim by another
+ * exists is claimed by another node within HAND_OVER_MS after the release, plus twice the delay
+ * buggify may inject at one point. A claim by another
  * node after the run began counts too, because a lost claim can move before the release.
  *
  * The hand-over is owed only when physics allows it. Some other node must have stayed live, not
@@ -39,7 +42,12 @@ interface Scope {
  */
 export function checkCleanShutdown(history: HistoryEvent[], context: CheckContext): Verdict {
   const runs = handlerRuns(history);
-  const scope: Scope = { history, availability: new NodeAvailability(history), lastEventAt: historyEndsAt(history) };
+  const scope: Scope = {
+    history,
+    availability: new NodeAvailability(history),
+    lastEventAt: historyEndsAt(history),
+    injectedDelayMs: context.injectedDelayMs ?? 0,
+  };
   const violations: string[] = [];
   for (const shutdown of gracefulShutdowns(history)) {
     for (const run of runsOpenAt(runs, shutdown.node, shutdown.stopping.seq)) {
@@ -89,7 +97,7 @@ function checkRun(scope: Scope, shutdown: Shutdown, run: HandlerRun): string | u
 }
 
 function checkHandOver(scope: Scope, shutdown: Shutdown, run: HandlerRun, release: Instant): string | undefined {
-  const deadline = release.t + HAND_OVER_MS;
+  const deadline = release.t + HAND_OVER_MS + 2 * scope.injectedDelayMs;
   const claimed = scope.history.some(
     (event, index) =>
       event.type === 'claim' &&

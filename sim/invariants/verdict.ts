@@ -17,6 +17,12 @@ export interface CheckContext {
   endsAt: number;
   /** Invariants the scenario declares may break, because physics forces it (see single-runner). */
   expectedToBreak: string[];
+  /**
+   * Delay the simulation may inject at one buggify point, in milliseconds; 0 without buggify.
+   * A graceful hand-over passes a watch batch and a claim acknowledgement, so it may take twice
+   * this much longer.
+   */
+  injectedDelayMs?: number;
 }
 
 /** A span of virtual time in which two or more nodes ran the same task. */

@@ -55,14 +55,18 @@ export class FairBalancer implements Balancer {
   canClaim(taskId: string): ClaimDecision {
     const context = requireContext(this.context);
     const now = context.clock.monotonic();
-    if (now < this.claimsResumeAt) return { claim: false, retryAt: this.claimsResumeAt };
+    const snapshot = context.cluster.clusterSnapshot();
+    const target = claimTarget(snapshot);
+    // The pause after a release leaves the released tasks to less loaded nodes; with no such node
+    // left (it stopped or filled up), waiting would only delay the task.
+    if (now < this.claimsResumeAt && otherNodeBelow(snapshot, target, context.node)) {
+      return { claim: false, retryAt: this.claimsResumeAt };
+    }
 
     const yielded = this.yielded.get(taskId) ?? { count: 0, until: 0 };
     if (now < yielded.until) return { claim: false, retryAt: yielded.until };
 
     const load = context.runningTasks().length + context.claimsInFlight();
-    const snapshot = context.cluster.clusterSnapshot();
-    const target = claimTarget(snapshot);
     if (yielded.count >= this.maxYields || load < target || !otherNodeBelow(snapshot, target, context.node)) {
       this.yielded.delete(taskId);
       return { claim: true };

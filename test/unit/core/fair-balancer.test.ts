@@ -87,6 +87,21 @@ describe('FairBalancer', () => {
     expect(balancer.canClaim('new')).toEqual({ claim: true });
   });
 
+  it('skips the pause after releasing when nobody else is below', async () => {
+    const balancer = new FairBalancer({ claimDelayPerReleaseMs: 1_000 });
+    const counts = { me: 5, b: 1, c: 0 };
+    const balancerContext = {
+      ...context(5, snapshot(6, ['me', 'b', 'c'], counts)),
+      cluster: { clusterSnapshot: () => snapshot(6, ['me', 'b', 'c'], counts) },
+    };
+    balancer.init(balancerContext);
+    expect(await balancer.balance()).toHaveLength(3);
+    counts.b = 2;
+    counts.c = 2;
+    balancerContext.runningTasks().splice(0);
+    expect(balancer.canClaim('orphan')).toEqual({ claim: true });
+  });
+
   it('counts claims in flight toward its share', () => {
     const balancer = new FairBalancer();
     balancer.init({ ...context(1, snapshot(4, ['me', 'b'], { me: 1, b: 1 })), claimsInFlight: () => 1 });
