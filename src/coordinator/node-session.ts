@@ -155,7 +155,10 @@ export class NodeSession {
       // `close()` and `expire()` abort the current wake controller, ending this sleep early.
       this.wake = new AbortController();
       await this.options.clock.sleep(this.ttlMs / 3, this.wake.signal);
-      if (!signal.aborted) await this.renew();
+      // Renewals are not awaited: a request lost on the way only returns at the store's request
+      // timeout, which can be longer than the renewal interval, and the next renewal must still
+      // go out on time. Each renewal that succeeds advances the confirmation on its own.
+      if (!signal.aborted) void this.renew();
     }
   }
 

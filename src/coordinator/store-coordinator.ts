@@ -349,6 +349,7 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
   private checkOwner(taskId: string, entry: TaskEntry | undefined): void {
     const held = this.claims.get(taskId);
     const owner = entry?.exists === true ? entry.owner : null;
+    if (owner !== null && owner.node !== this.node) this.context?.claimedElsewhere?.(taskId);
     if (held !== undefined && owner?.createRevision !== held.fencingToken) {
       // A watch batch delayed from before the claim cannot say the claim ended.
       if (entry !== undefined && entry.seenAt < held.fencingToken) return;

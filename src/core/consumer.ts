@@ -96,6 +96,7 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
       offer: (taskId) => this.offer(taskId),
       lost: (taskId) => this.onLost(taskId),
       command: (command, id) => this.applyCommand(command, id),
+      claimedElsewhere: (taskId) => this.ignored.remove(taskId),
     });
     try {
       await this.coordinatorStart;

@@ -24,6 +24,11 @@ export interface CoordinatorContext {
    * deleted.
    */
   command(command: NodeCommand, id: string): void;
+  /**
+   * Another node claimed the task. A decision this node made while the task was free no longer
+   * applies, so the consumer forgets when it meant to look at the task again.
+   */
+  claimedElsewhere?(taskId: string): void;
 }
 
 /**
