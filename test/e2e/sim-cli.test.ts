@@ -60,7 +60,7 @@ describe('metafora sim', () => {
     writeFileSync(casePath, JSON.stringify({ scenario, seed: '2' }));
     const result = await runBuiltCli(['sim', '--file', casePath]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('  single-runner   BROKEN, ');
+    expect(result.stdout).toMatch(/  single-runner +BROKEN, /);
     expect(result.stdout).toContain(`replay      metafora sim --file ${casePath}\n`);
   });
 });

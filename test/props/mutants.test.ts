@@ -8,7 +8,7 @@ import { writeCaseFile } from '../../sim/fuzz/case-file.js';
 import { fuzz, runProblems } from '../../sim/fuzz/fuzz.js';
 import { loadScenarioCase } from '../../src/cli/scenario-file.js';
 import type { MutantName } from '../support/mutants.js';
-import { MUTANTS } from '../support/mutants.js';
+import { LINK_FAULT_RUNS, MUTANTS } from '../support/mutants.js';
 
 /** fast-check's seed of every search here; the searches are deterministic. */
 const SEED = 1;
@@ -16,8 +16,8 @@ const SEED = 1;
 /** Each mutant must be found within this many generated runs. */
 const MAX_RUNS = 500;
 
-const CASES: { mutant: MutantName; invariant: string }[] = [
-  { mutant: 'unguarded-release', invariant: 'single-runner' },
+const CASES: { mutant: MutantName; invariant: string; scenarios?: typeof LINK_FAULT_RUNS }[] = [
+  { mutant: 'unguarded-release', invariant: 'single-runner', scenarios: LINK_FAULT_RUNS },
   { mutant: 'no-lease-watchdog', invariant: 'single-runner' },
   { mutant: 'greedy-fair-balancer', invariant: 'bounded-churn' },
 ];
@@ -33,10 +33,10 @@ afterAll(() => {
  * saved case replays to the same violation with the variant, and that invariant is not broken without it.
  */
 describe('fuzzing known-bad runtime variants', () => {
-  for (const { mutant, invariant } of CASES) {
+  for (const { mutant, invariant, scenarios } of CASES) {
     it(`finds ${mutant}`, { timeout: 180_000 }, async () => {
       const variants = MUTANTS[mutant];
-      const result = await fuzz({ runs: MAX_RUNS, seed: SEED, variants, differential: true });
+      const result = await fuzz({ runs: MAX_RUNS, seed: SEED, variants, differential: true, ...(scenarios ? { scenarios } : {}) });
       const failure = result.failure;
       expect(failure, `${mutant} not found in ${MAX_RUNS} runs`).toBeDefined();
       expect(failure!.problems.map((problem) => problem.split(':')[0])).toContain(invariant);

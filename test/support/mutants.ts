@@ -3,6 +3,7 @@ import { FairBalancer } from '../../src/core/fair-balancer.js';
 import type { StoreCoordinatorOptions } from '../../src/coordinator/store-coordinator.js';
 import { StoreCoordinator } from '../../src/coordinator/store-coordinator.js';
 import { createBalancer } from '../../sim/sim-node.js';
+import { scenarioArbitrary } from '../../sim/fuzz/arbitraries.js';
 import type { RuntimeVariants } from '../../sim/run.js';
 
 /**
@@ -44,3 +45,12 @@ export const MUTANTS = {
 } satisfies Record<string, RuntimeVariants>;
 
 export type MutantName = keyof typeof MUTANTS;
+
+/**
+ * Generated runs in which a node can lose a claim while other nodes run: at least three nodes and
+ * a link fault. An unguarded release only does harm after such a loss, and the runtime now loses
+ * claims rarely enough that a search over all generated runs may miss it.
+ */
+export const LINK_FAULT_RUNS = scenarioArbitrary.filter(
+  (scenario) => scenario.nodes >= 3 && scenario.faults.some((fault) => fault.kind === 'partition' || fault.kind === 'loss'),
+);

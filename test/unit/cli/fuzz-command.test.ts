@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findScenario } from '../../../scenarios/index.js';
 import { runFuzzCommand } from '../../../src/cli/fuzz-command.js';
 import { loadScenarioCase } from '../../../src/cli/scenario-file.js';
-import { MUTANTS } from '../../support/mutants.js';
+import { LINK_FAULT_RUNS, MUTANTS } from '../../support/mutants.js';
 
 let cwd: string;
 let stdout: string;
@@ -38,6 +38,7 @@ describe('runFuzzCommand', () => {
     const code = await runFuzzCommand({ ...invocation, runs: 100, json: true }, io, {
       variants: MUTANTS['unguarded-release'],
       differential: true,
+      scenarios: LINK_FAULT_RUNS,
     });
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { passed: boolean; failure: { file: string; replay: string } };
