@@ -250,14 +250,18 @@ function stateMachineOf(workload: WorkloadBlueprint): StateMachineMix | undefine
   };
 }
 
-/** True when a pause or a stubborn stop lasts longer than the usable margin. */
+/**
+ * True when a pause, a stubborn stop, or the two together last longer than the usable margin. A
+ * pause that covers a node's lease deadline delays the watchdog by its length, and the stubborn
+ * handler then adds its own delay, so their sum is what the margin must cover.
+ */
 function exceedsMargin(faults: FaultCommand[], workload: WorkloadMix, marginMs: number): boolean {
   const usableMs = Math.floor(marginMs * SAFE_SHARE);
-  const longPause = faults.some((fault) => fault.kind === 'pause' && fault.durationMs > usableMs);
+  const longestPauseMs = Math.max(0, ...faults.map((fault) => (fault.kind === 'pause' ? fault.durationMs : 0)));
   // Stateful tasks are never stubborn: the plain weights are unused under the state machine.
   const stubborn = workload.stateMachine === undefined && (workload.stubborn ?? 0) > 0;
-  const longStop = stubborn && (workload.stubbornMs ?? 0) > usableMs;
-  return longPause || longStop;
+  const stopMs = stubborn ? (workload.stubbornMs ?? 0) : 0;
+  return longestPauseMs + stopMs > usableMs;
 }
 
 /**
