@@ -7,6 +7,7 @@ import { stateMachineHandler } from '../src/statemachine/state-machine-handler.j
 import type { StatefulContext } from '../src/statemachine/stateful-handler.js';
 import type { History } from './history.js';
 import type { Scheduler } from './scheduler.js';
+import { pickWeighted } from './weighted-choice.js';
 
 /**
  * The behaviour mix of simulated stateful tasks under the state machine. Each task draws its behaviour once,
@@ -117,10 +118,7 @@ export class StatefulWorkload {
   private behaviourOf(task: string): Behaviour {
     let behaviour = this.behaviours.get(task);
     if (behaviour === undefined) {
-      const weights = BEHAVIOURS.map((name) => this.mix[name]);
-      const total = weights.reduce((sum, weight) => sum + weight, 0);
-      let draw = this.random.fork(`task/${task}`).float() * total;
-      behaviour = BEHAVIOURS.find((_, index) => (draw -= weights[index]!) < 0) ?? 'forever';
+      behaviour = pickWeighted(BEHAVIOURS, this.mix, this.random.fork(`task/${task}`), 'forever');
       this.behaviours.set(task, behaviour);
     }
     return behaviour;

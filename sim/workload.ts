@@ -6,6 +6,7 @@ import type { FencedRegister } from './register.js';
 import type { Scheduler } from './scheduler.js';
 import type { StateMachineMix } from './stateful-workload.js';
 import { StatefulWorkload } from './stateful-workload.js';
+import { pickWeighted } from './weighted-choice.js';
 
 /** How simulated tasks behave. Each task draws its behaviour once, from its id and the seed. */
 export interface WorkloadMix {
@@ -154,10 +155,7 @@ export class Workload {
   private behaviourOf(task: string): Behaviour {
     let behaviour = this.behaviours.get(task);
     if (behaviour === undefined) {
-      const weights = BEHAVIOURS.map((name) => this.mix[name]);
-      const total = weights.reduce((sum, weight) => sum + weight, 0);
-      let draw = this.random.fork(`task/${task}`).float() * total;
-      behaviour = BEHAVIOURS.find((_, index) => (draw -= weights[index]!) < 0) ?? 'forever';
+      behaviour = pickWeighted(BEHAVIOURS, this.mix, this.random.fork(`task/${task}`), 'forever');
       this.behaviours.set(task, behaviour);
     }
     return behaviour;
