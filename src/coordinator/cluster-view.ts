@@ -3,7 +3,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { KeyValue, WatchEvent } from '../store/store.js';
 import type { Keys, NodeRegistration } from './keys.js';
 
-/** What this node knows about one task's keys. */
+/** This node's view of one task's keys. */
 export interface TaskEntry {
   exists: boolean;
   owner: { node: string; createRevision: number; lease: string | null } | null;

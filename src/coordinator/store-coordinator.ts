@@ -50,7 +50,7 @@ export interface StoreCoordinatorOptions {
 /** Minimum lease TTL in seconds; etcd grants no shorter lease. */
 export const MIN_LEASE_TTL_SECONDS = 2;
 
-/** The default lease safety margin: a quarter of the TTL, in milliseconds. */
+/** Returns the default lease safety margin: a quarter of the TTL, in milliseconds. */
 export function defaultSafetyMarginMs(ttlSeconds: number): number {
   return (ttlSeconds * 1000) / 4;
 }
@@ -284,7 +284,7 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
       });
     } catch (error) {
       if (error instanceof LeaseNotFoundError) {
-        // The store no longer knows this node's lease: the session is lost, not the task.
+        // The store has no record of this node's lease, so the session is lost, not the task.
         this.logger.warn({ task: taskId, lease }, 'claim found the lease gone');
         this.session.leaseNotFound(lease);
         return null;
@@ -351,7 +351,7 @@ export class StoreCoordinator extends TypedEmitter<StoreCoordinatorEvents> imple
     const owner = entry?.exists === true ? entry.owner : null;
     if (owner !== null && owner.node !== this.node) this.context?.claimedElsewhere?.(taskId);
     if (held !== undefined && owner?.createRevision !== held.fencingToken) {
-      // A watch batch delayed from before the claim cannot say the claim ended.
+      // A watch batch delayed from before the claim cannot show that the claim ended.
       if (entry !== undefined && entry.seenAt < held.fencingToken) return;
       this.claims.delete(taskId);
       this.context?.lost(taskId);

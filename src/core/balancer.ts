@@ -25,7 +25,7 @@ export interface ClusterState {
   clusterSnapshot(): ClusterSnapshot;
 }
 
-/** What a balancer can see of its node and cluster. */
+/** The view of its node and cluster that a balancer gets. */
 export interface BalancerContext {
   readonly node: string;
   readonly clock: Clock;
@@ -34,7 +34,7 @@ export interface BalancerContext {
   readonly cluster: ClusterState;
   /** Tasks running on this node now. */
   runningTasks(): RunningTask[];
-  /** Claims this node has sent and not yet seen answered. */
+  /** Claims this node has sent and has no reply for yet. */
   claimsInFlight(): number;
 }
 

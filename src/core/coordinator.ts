@@ -10,7 +10,7 @@ export interface Claim {
   readonly fencingToken: number;
 }
 
-/** How a coordinator reports to its consumer. Each callback returns at once. */
+/** Callbacks through which a coordinator reports to its consumer. Each one returns at once. */
 export interface CoordinatorContext {
   /** A task that exists and has no owner; the consumer may try to claim it. */
   offer(taskId: string): void;
@@ -26,7 +26,7 @@ export interface CoordinatorContext {
   command(command: NodeCommand, id: string): void;
   /**
    * Another node claimed the task. A decision this node made while the task was free no longer
-   * applies, so the consumer forgets when it meant to look at the task again.
+   * applies, so the consumer drops the time it had set to look at the task again.
    */
   claimedElsewhere?(taskId: string): void;
 }

@@ -57,8 +57,8 @@ export class FairBalancer implements Balancer {
     const now = context.clock.monotonic();
     const snapshot = context.cluster.clusterSnapshot();
     const target = claimTarget(snapshot);
-    // The pause after a release leaves the released tasks to less loaded nodes; with no such node
-    // left (it stopped or filled up), waiting would only delay the task.
+    // The pause after a release leaves the released tasks to less loaded nodes. With no such node
+    // left, because it stopped or filled up, waiting would only delay the task.
     if (now < this.claimsResumeAt && otherNodeBelow(snapshot, target, context.node)) {
       return { claim: false, retryAt: this.claimsResumeAt };
     }

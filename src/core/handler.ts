@@ -3,7 +3,7 @@ import type { Logger } from '../runtime/logger.js';
 import type { Task } from './task.js';
 import type { TaskCommandSource } from './task-command.js';
 
-/** What a handler receives for one run of one claimed task. */
+/** The input of a handler for one run of one claimed task. */
 export interface TaskContext {
   readonly task: Task;
   /**
